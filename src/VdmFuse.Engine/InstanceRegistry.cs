@@ -1,0 +1,239 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using VdmFuse.Native;
+
+namespace VdmFuse.Engine;
+
+/// <summary>
+/// The disk instances of the daemon, by name and by device number. It creates, owns and deletes them.
+/// </summary>
+/// <remarks>
+/// Names are unique and follow <see cref="InstanceName"/>. Device numbers are assigned 1, 2, 3 ... and
+/// never reused while the registry lives. Thread-safe: the control path and the loop threads share it.
+/// <see cref="Added"/> and <see cref="Removed"/> are raised after the change, outside the lock.
+/// </remarks>
+public sealed class InstanceRegistry : IDisposable
+{
+    private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, DiskInstance> _byName = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<uint, DiskInstance> _byNumber = [];
+    private uint _lastNumber;
+
+    /// <summary>Raised after an instance has been added.</summary>
+    public event Action<DiskInstance>? Added;
+
+    /// <summary>Raised after an instance has been deleted (and disposed).</summary>
+    public event Action<DiskInstance>? Removed;
+
+    /// <summary>Every instance, ordered by device number.</summary>
+    public IReadOnlyList<DiskInstance> All
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _byNumber.Values];
+            }
+        }
+    }
+
+    /// <summary>Number of instances.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byNumber.Count;
+            }
+        }
+    }
+
+    /// <summary>Opens <paramref name="path"/> (image file or block device) as a new physical instance.</summary>
+    /// <exception cref="ErrnoException">
+    /// EINVAL (bad name), EEXIST (name taken), EBUSY (the same file or device already backs an instance,
+    /// under whatever name), ENOENT/EISDIR/EACCES/... naming the path.
+    /// </exception>
+    public DiskInstance CreatePhysical(string name, string path, bool exported = true)
+    {
+        PhysicalDisk disk;
+        lock (_lock)
+        {
+            CheckNewName(name);
+            CheckNotBacking(path, BlockFile.Identify(path));
+            disk = PhysicalDisk.Open(name, path);
+            try
+            {
+                CheckNotBacking(path, disk.Identity);
+            }
+            catch
+            {
+                disk.Dispose();
+                throw;
+            }
+            AddLocked(disk, exported);
+        }
+        Log.Info("created physical instance '{Name}' (device {Number}, {Size} bytes, sector {Sector}, '{Path}'{Mode})",
+            disk.Name, disk.DeviceNumber, disk.Size, disk.SectorSize, disk.Path, disk.Direct ? "" : ", buffered");
+        Added?.Invoke(disk);
+        return disk;
+    }
+
+    /// <summary>Creates a partition of <paramref name="size"/> 512-byte blocks at block <paramref name="start"/> of <paramref name="child"/>.</summary>
+    /// <param name="name">The new instance's name.</param>
+    /// <param name="child">The name or device number of the instance to partition.</param>
+    /// <param name="start">First block, in 512-byte blocks.</param>
+    /// <param name="size">Length, in 512-byte blocks.</param>
+    /// <param name="exported">Whether it appears under dsk/ and rdsk/.</param>
+    /// <exception cref="ErrnoException">EINVAL (bad name, out of range), EEXIST (name taken), ENOENT (no such child).</exception>
+    public DiskInstance CreatePartition(string name, string child, long start, long size, bool exported = true)
+    {
+        PartitionDisk partition;
+        lock (_lock)
+        {
+            CheckNewName(name);
+            partition = new PartitionDisk(name, GetLocked(child), start, size);
+            AddLocked(partition, exported);
+        }
+        Log.Info("created partition instance '{Name}' (device {Number}, {Size} bytes, blocks {Start}+{Blocks} of '{Child}')",
+            partition.Name, partition.DeviceNumber, partition.Size, start, size, partition.Child.Name);
+        Added?.Invoke(partition);
+        return partition;
+    }
+
+    /// <summary>Adds an instance built elsewhere (another subdriver); the registry takes ownership of it.</summary>
+    /// <exception cref="ErrnoException">EEXIST: the name is taken.</exception>
+    public DiskInstance Register(DiskInstance instance, bool exported = true)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        lock (_lock)
+        {
+            CheckNewName(instance.Name);
+            AddLocked(instance, exported);
+        }
+        Log.Info("created {Subdriver} instance '{Name}' (device {Number}, {Size} bytes)",
+            instance.Subdriver, instance.Name, instance.DeviceNumber, instance.Size);
+        Added?.Invoke(instance);
+        return instance;
+    }
+
+    /// <summary>Deletes an instance and disposes it (closing its backing file).</summary>
+    /// <param name="nameOrNumber">A name or a decimal device number.</param>
+    /// <exception cref="ErrnoException">ENOENT (unknown), EBUSY (open, or another instance is built on it).</exception>
+    public void Delete(string nameOrNumber)
+    {
+        DiskInstance instance;
+        lock (_lock)
+        {
+            instance = GetLocked(nameOrNumber);
+            var parents = instance.Parents;
+            if (parents.Count > 0)
+            {
+                throw new ErrnoException(Errno.EBUSY,
+                    $"cannot delete {instance}: {string.Join(", ", parents)} {(parents.Count == 1 ? "is" : "are")} built on it");
+            }
+            var opens = instance.TryMarkDeleted();
+            if (opens > 0)
+            {
+                throw new ErrnoException(Errno.EBUSY,
+                    $"cannot delete {instance}: it is open ({opens} {(opens == 1 ? "open" : "opens")})");
+            }
+            _byName.Remove(instance.Name);
+            _byNumber.Remove(instance.DeviceNumber);
+            instance.Dispose();
+        }
+        Log.Info("deleted {Subdriver} instance '{Name}' (device {Number})", instance.Subdriver, instance.Name, instance.DeviceNumber);
+        Removed?.Invoke(instance);
+    }
+
+    /// <summary>Finds an instance by name or by decimal device number.</summary>
+    /// <exception cref="ErrnoException">ENOENT: no such instance.</exception>
+    public DiskInstance Get(string nameOrNumber)
+    {
+        lock (_lock)
+        {
+            return GetLocked(nameOrNumber);
+        }
+    }
+
+    /// <summary>Finds an instance by name or by decimal device number.</summary>
+    public bool TryGet(string nameOrNumber, [NotNullWhen(true)] out DiskInstance? instance)
+    {
+        lock (_lock)
+        {
+            return TryGetLocked(nameOrNumber, out instance);
+        }
+    }
+
+    /// <summary>Finds an instance by device number.</summary>
+    public bool TryGet(uint deviceNumber, [NotNullWhen(true)] out DiskInstance? instance)
+    {
+        lock (_lock)
+        {
+            return _byNumber.TryGetValue(deviceNumber, out instance);
+        }
+    }
+
+    /// <summary>Disposes every instance, those built on others first.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var instance in _byNumber.Values.Reverse())
+            {
+                instance.Dispose();
+            }
+            _byName.Clear();
+            _byNumber.Clear();
+        }
+    }
+
+    private DiskInstance GetLocked(string nameOrNumber)
+        => TryGetLocked(nameOrNumber, out var instance)
+            ? instance
+            : throw new ErrnoException(Errno.ENOENT, $"there is no instance named or numbered '{nameOrNumber}'");
+
+    private bool TryGetLocked(string nameOrNumber, [NotNullWhen(true)] out DiskInstance? instance)
+    {
+        if (_byName.TryGetValue(nameOrNumber, out instance))
+        {
+            return true;
+        }
+        if (uint.TryParse(nameOrNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return _byNumber.TryGetValue(number, out instance);
+        }
+        return false;
+    }
+
+    private void CheckNewName(string name)
+    {
+        InstanceName.Validate(name);
+        if (_byName.TryGetValue(name, out var existing))
+        {
+            throw new ErrnoException(Errno.EEXIST, $"an instance named '{name}' already exists ({existing.Subdriver}, device {existing.DeviceNumber})");
+        }
+    }
+
+    private void CheckNotBacking(string path, BackingIdentity identity)
+    {
+        foreach (var instance in _byNumber.Values)
+        {
+            if (instance is PhysicalDisk physical && physical.Identity == identity)
+            {
+                throw new ErrnoException(Errno.EBUSY,
+                    $"'{path}' already backs {physical} (opened as '{physical.Path}')");
+            }
+        }
+    }
+
+    private void AddLocked(DiskInstance instance, bool exported)
+    {
+        instance.DeviceNumber = ++_lastNumber;
+        instance.Exported = exported;
+        _byName.Add(instance.Name, instance);
+        _byNumber.Add(instance.DeviceNumber, instance);
+    }
+}
