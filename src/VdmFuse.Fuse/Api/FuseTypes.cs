@@ -120,13 +120,21 @@ public interface IFuseFileSystem
 
     ValueTask SetAttr(FuseRequest request, NodeId node, SetAttrRequest attr);
 
+    /// <param name="request">The request to answer with <see cref="FuseRequest.ReplyOpen"/>.</param>
+    /// <param name="node">The file being opened.</param>
     /// <param name="flags">The open(2) flags (O_ACCMODE, O_TRUNC, O_DIRECT ...).</param>
     ValueTask Open(FuseRequest request, NodeId node, int flags);
 
     /// <summary>Reply with <see cref="FuseRequest.ReplyData(ReadOnlySpan{byte})"/> or with the request's read buffer.</summary>
     ValueTask Read(FuseRequest request, NodeId node, FileHandle fh, long offset, int size, int flags);
 
+    /// <param name="request">The request to answer with <see cref="FuseRequest.ReplyWrite"/>.</param>
+    /// <param name="node">The file written.</param>
+    /// <param name="fh">The handle from the OPEN reply.</param>
+    /// <param name="offset">The byte offset in the file.</param>
     /// <param name="data">The payload; it starts on a 4096-aligned address and stays valid until the reply.</param>
+    /// <param name="writeFlags">FUSE_WRITE_* flags (FUSE_WRITE_CACHE for page-cache writeback ...).</param>
+    /// <param name="flags">The open(2) flags of the file description.</param>
     ValueTask Write(FuseRequest request, NodeId node, FileHandle fh, long offset, ReadOnlyMemory<byte> data, uint writeFlags, int flags);
 
     ValueTask Flush(FuseRequest request, NodeId node, FileHandle fh);
@@ -154,6 +162,10 @@ public interface IFuseFileSystem
 
     ValueTask Ioctl(FuseRequest request, NodeId node, IoctlRequest ioctl);
 
+    /// <param name="request">The request to answer with <see cref="FuseRequest.ReplyLseek"/>.</param>
+    /// <param name="node">The file.</param>
+    /// <param name="fh">The handle from the OPEN reply.</param>
+    /// <param name="offset">The offset to seek from.</param>
     /// <param name="whence">SEEK_SET 0, SEEK_CUR 1, SEEK_END 2, SEEK_DATA 3, SEEK_HOLE 4.</param>
     ValueTask Lseek(FuseRequest request, NodeId node, FileHandle fh, long offset, int whence);
 }
