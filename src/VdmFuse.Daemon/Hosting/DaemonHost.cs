@@ -1,0 +1,138 @@
+using System.Runtime.InteropServices;
+using VdmFuse.Daemon.Configuration;
+using VdmFuse.Daemon.ControlPlane;
+using VdmFuse.Daemon.Tree;
+using VdmFuse.Engine;
+using VdmFuse.Fuse.Session;
+using VdmFuse.Fuse.Transport;
+using VdmFuse.Native;
+
+namespace VdmFuse.Daemon.Hosting;
+
+/// <summary>
+/// Wires the engine, the control plane and the FUSE session, and runs the daemon until it is unmounted
+/// or signalled. The session runs on the calling thread; signals are handled on another thread, which
+/// unmounts (lazily, so that open files are served until closed) and never touches the mount itself.
+/// </summary>
+public sealed class DaemonHost : IDisposable
+{
+    private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
+
+    private readonly DaemonConfig _config;
+    private readonly InstanceRegistry _registry = new();
+    private FuseMount? _mount;
+    private FuseSession? _session;
+    private int _signals;
+
+    /// <summary>Creates a host for a configuration.</summary>
+    public DaemonHost(DaemonConfig config)
+    {
+        _config = config;
+    }
+
+    /// <summary>The registry of instances (for tests).</summary>
+    public InstanceRegistry Registry => _registry;
+
+    /// <summary>Creates missing images and runs the configuration's commands.</summary>
+    public void Prepare()
+    {
+        Directory.CreateDirectory(_config.StateDirectory);
+        foreach (var image in _config.Images)
+        {
+            CreateImageIfMissing(image);
+        }
+        var dispatcher = new ControlDispatcher(_registry);
+        foreach (var command in _config.Commands)
+        {
+            var outcome = dispatcher.ExecuteLine(command, 0);
+            if (outcome.Errno != 0)
+            {
+                throw new ErrnoException(outcome.Errno,
+                    $"{_config.Source}: command '{command}' failed: {outcome.Text.TrimEnd()}");
+            }
+        }
+    }
+
+    /// <summary>Mounts and serves until unmounted. Returns the process exit code.</summary>
+    public int Run()
+    {
+        var mountPoint = _config.MountPoint;
+        Directory.CreateDirectory(mountPoint);
+        if (FuseMount.DetachIfStale(mountPoint))
+        {
+            Log.Warn("detached a stale mount left at {0} by a daemon that died", mountPoint);
+        }
+        var dispatcher = new ControlDispatcher(_registry);
+        var fileSystem = new VdmFileSystem(_registry, dispatcher);
+        using var aio = new AioContext();
+        _mount = FuseMount.Mount(mountPoint, new FuseMountOptions { AllowOther = _config.AllowOther });
+        _session = new FuseSession(_mount.DeviceFd, fileSystem, aio);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        Log.Info("vdmfuse mounted at {0} with {1} instances ({2})", mountPoint, _registry.All.Count, _config.Source);
+        AioContext.Current = aio;
+        try
+        {
+            _session.Run();
+        }
+        finally
+        {
+            AioContext.Current = null;
+        }
+        Log.Info("vdmfuse unmounted from {0}", mountPoint);
+        return 0;
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        var count = Interlocked.Increment(ref _signals);
+        if (count == 1)
+        {
+            Log.Info("{0}: unmounting {1}; open files are served until they are closed", context.Signal, _config.MountPoint);
+            // On a thread of its own: unmounting waits for the kernel, which may need the session thread.
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                try
+                {
+                    _mount?.Unmount(lazy: true);
+                }
+                catch (ErrnoException e)
+                {
+                    Log.Error("unmount of {0} failed: {1}", _config.MountPoint, e.Message);
+                    _session?.Stop();
+                }
+            });
+        }
+        else
+        {
+            Log.Warn("{0} again: stopping now; open files on {1} will fail with ENOTCONN", context.Signal, _config.MountPoint);
+            _session?.Stop();
+        }
+    }
+
+    private static void CreateImageIfMissing(ImageSpec image)
+    {
+        if (File.Exists(image.Path))
+        {
+            return;
+        }
+        var dir = Path.GetDirectoryName(image.Path);
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+        using (var stream = new FileStream(image.Path, FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.SetLength(image.Size);
+        }
+        Log.Info("created sparse image {0} of {1} bytes", image.Path, image.Size);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _mount?.Dispose();
+        _registry.Dispose();
+    }
+}

@@ -1,0 +1,736 @@
+using System.Buffers.Binary;
+using System.Text;
+using VdmFuse.Daemon.ControlPlane;
+using VdmFuse.Engine;
+using VdmFuse.Fuse.Api;
+using VdmFuse.Native;
+
+namespace VdmFuse.Daemon.Tree;
+
+/// <summary>
+/// The tree under the mount: <c>dsk/</c>, <c>rdsk/</c>, <c>plex/</c> and the control file <c>vdm</c>,
+/// served from the instance registry. Runs on the FUSE session thread.
+/// </summary>
+public sealed class VdmFileSystem : IFuseFileSystem
+{
+    private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
+
+    private const uint S_IFDIR = 0x4000;
+    private const uint S_IFREG = 0x8000;
+    private const uint DiskGroup = 6; // "disk", as for block devices
+    private const uint BLKGETSIZE64 = 0x80081272;
+    private const uint BLKSSZGET_SIZED = 0x80041268; // _IOR(0x12, 104, int): a sized twin of BLKSSZGET
+    private const int MaxControlWrite = 64 * 1024;
+    private const ulong ControlHandleBase = 1UL << 40;
+
+    private static readonly TimeSpan DirTimeout = TimeSpan.FromSeconds(1);
+    private static readonly string[] XattrNames =
+    {
+        "user.vdm.subdriver", "user.vdm.device-number", "user.vdm.size", "user.vdm.state",
+        "user.vdm.children", "user.vdm.parents", "user.vdm.path",
+    };
+
+    private readonly InstanceRegistry _registry;
+    private readonly ControlDispatcher _dispatcher;
+    private readonly Dictionary<ulong, ControlFileSession> _controlSessions = new();
+    private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
+    private ulong _nextControlHandle = ControlHandleBase;
+
+    /// <summary>Creates the tree over a registry and the control dispatcher.</summary>
+    public VdmFileSystem(InstanceRegistry registry, ControlDispatcher dispatcher)
+    {
+        _registry = registry;
+        _dispatcher = dispatcher;
+    }
+
+    /// <inheritdoc/>
+    public void Init(FuseInitInfo info) =>
+        Log.Debug("FUSE {0}.{1} agreed flags 0x{2:x} max_write {3}", info.Major, info.Minor, info.AgreedFlags, info.MaxWrite);
+
+    /// <inheritdoc/>
+    public void Destroy() => Log.Debug("FUSE DESTROY");
+
+    // ---- names and attributes -------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public ValueTask Lookup(FuseRequest request, NodeId parent, string name)
+    {
+        if (parent == NodeIds.Root)
+        {
+            NodeId? child = name switch
+            {
+                "vdm" => NodeIds.Control,
+                "dsk" => NodeIds.DskDir,
+                "rdsk" => NodeIds.RdskDir,
+                "plex" => NodeIds.PlexDir,
+                _ => null,
+            };
+            if (child is null)
+            {
+                request.ReplyError(Errno.ENOENT);
+            }
+            else
+            {
+                request.ReplyEntry(Entry(child.Value, FixedAttr(child.Value)));
+            }
+            return default;
+        }
+        if (!TryViewOfDirectory(parent, out var view))
+        {
+            request.ReplyError(parent == NodeIds.Control ? Errno.ENOTDIR : Errno.ENOENT);
+            return default;
+        }
+        var instance = FindExported(name, view);
+        if (instance is null)
+        {
+            request.ReplyError(Errno.ENOENT);
+            return default;
+        }
+        var node = NodeIds.ForInstance(instance.DeviceNumber, view);
+        request.ReplyEntry(Entry(node, InstanceAttr(instance, node)));
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public void Forget(NodeId node, ulong lookups)
+    {
+        // Node ids describe themselves: nothing to release.
+    }
+
+    /// <inheritdoc/>
+    public ValueTask GetAttr(FuseRequest request, NodeId node, FileHandle? fh)
+    {
+        if (TryFixedAttr(node, out var attr))
+        {
+            request.ReplyAttr(attr, DirTimeout);
+            return default;
+        }
+        var instance = InstanceOf(node, out var view);
+        if (instance is null)
+        {
+            request.ReplyError(Errno.ENOENT);
+            return default;
+        }
+        request.ReplyAttr(InstanceAttr(instance, node), AttrTimeout(view));
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SetAttr(FuseRequest request, NodeId node, SetAttrRequest attr)
+    {
+        // A disk keeps its size and data whatever O_TRUNC or truncate(2) ask, as a block device does;
+        // mode, owner and times are fixed by the tree. Answer with the unchanged attributes.
+        if (TryFixedAttr(node, out var fixedAttr))
+        {
+            request.ReplyAttr(fixedAttr, DirTimeout);
+            return default;
+        }
+        var instance = InstanceOf(node, out var view);
+        if (instance is null)
+        {
+            request.ReplyError(Errno.ENOENT);
+            return default;
+        }
+        if ((attr.Valid & SetAttrValid.Size) != 0 && attr.Size != (ulong)instance.Size)
+        {
+            Log.Debug("truncate of {0} to {1} ignored: a disk keeps its size ({2})", instance.Name, attr.Size, instance.Size);
+        }
+        request.ReplyAttr(InstanceAttr(instance, node), AttrTimeout(view));
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Access(FuseRequest request, NodeId node, int mask)
+    {
+        // Mounted with default_permissions: the kernel checks modes itself.
+        request.ReplyEmpty();
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask StatFs(FuseRequest request, NodeId node)
+    {
+        long bytes = 0;
+        var all = _registry.All;
+        foreach (var i in all)
+        {
+            if (i.Children.Count == 0)
+            {
+                bytes += i.Size;
+            }
+        }
+        var statfs = new FuseStatFs
+        {
+            BlockSize = 4096,
+            FragmentSize = 4096,
+            Blocks = (ulong)(bytes / 4096),
+            BlocksFree = 0,
+            BlocksAvailable = 0,
+            Files = (ulong)all.Count * 3 + 5,
+            FilesFree = 0,
+            NameLength = 255,
+        };
+        request.ReplyStatFs(statfs);
+        return default;
+    }
+
+    // ---- directories --------------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public ValueTask OpenDir(FuseRequest request, NodeId node, int flags)
+    {
+        if (node == NodeIds.Root || TryViewOfDirectory(node, out _))
+        {
+            request.ReplyOpen(new FileHandle(node.Value), OpenReplyFlags.None);
+        }
+        else
+        {
+            request.ReplyError(node == NodeIds.Control || NodeIds.TryDecode(node, out _, out _) ? Errno.ENOTDIR : Errno.ENOENT);
+        }
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask ReadDir(FuseRequest request, NodeId node, FileHandle fh, long offset, int size, bool plus)
+    {
+        var entries = new List<DirEntry>
+        {
+            new(".", Entry(node, FixedAttr(node))),
+            new("..", Entry(NodeIds.Root, FixedAttr(NodeIds.Root))),
+        };
+        if (node == NodeIds.Root)
+        {
+            foreach (var (name, child) in new[] { ("dsk", NodeIds.DskDir), ("rdsk", NodeIds.RdskDir), ("plex", NodeIds.PlexDir), ("vdm", NodeIds.Control) })
+            {
+                entries.Add(new DirEntry(name, Entry(child, FixedAttr(child))));
+            }
+        }
+        else if (TryViewOfDirectory(node, out var view))
+        {
+            foreach (var instance in _registry.All)
+            {
+                if (IsVisible(instance, view))
+                {
+                    var child = NodeIds.ForInstance(instance.DeviceNumber, view);
+                    entries.Add(new DirEntry(instance.Name, Entry(child, InstanceAttr(instance, child))));
+                }
+            }
+        }
+        else
+        {
+            request.ReplyError(Errno.ENOTDIR);
+            return default;
+        }
+        request.ReplyDirectory(entries, offset);
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask ReleaseDir(FuseRequest request, NodeId node, FileHandle fh)
+    {
+        request.ReplyEmpty();
+        return default;
+    }
+
+    // ---- files --------------------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public ValueTask Open(FuseRequest request, NodeId node, int flags)
+    {
+        if (node == NodeIds.Control)
+        {
+            var handle = _nextControlHandle++;
+            _controlSessions[handle] = new ControlFileSession { OpenerUid = request.Uid };
+            request.ReplyOpen(new FileHandle(handle), OpenReplyFlags.DirectIo | OpenReplyFlags.NonSeekable);
+            return default;
+        }
+        if (TryFixedAttr(node, out _))
+        {
+            request.ReplyError(Errno.EISDIR);
+            return default;
+        }
+        var instance = InstanceOf(node, out var view);
+        if (instance is null)
+        {
+            request.ReplyError(Errno.ENOENT);
+            return default;
+        }
+        instance.AddOpen();
+        var replyFlags = view == DiskView.Buffered
+            ? OpenReplyFlags.None
+            : OpenReplyFlags.DirectIo | OpenReplyFlags.ParallelDirectWrites;
+        Log.Debug("open {0}/{1} flags 0x{2:x} by uid {3} pid {4}", DirName(view), instance.Name, flags, request.Uid, request.Pid);
+        request.ReplyOpen(new FileHandle(node.Value), replyFlags);
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Release(FuseRequest request, NodeId node, FileHandle fh, int flags)
+    {
+        if (node == NodeIds.Control)
+        {
+            _controlSessions.Remove(fh.Value);
+        }
+        else if (InstanceOf(node, out _) is { } instance)
+        {
+            instance.RemoveOpen();
+        }
+        request.ReplyEmpty();
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Flush(FuseRequest request, NodeId node, FileHandle fh)
+    {
+        // close(2) of a disk does not imply a cache flush, as with a block device; fsync(2) does.
+        request.ReplyEmpty();
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask Fsync(FuseRequest request, NodeId node, FileHandle fh, bool dataOnly)
+    {
+        var instance = InstanceOf(node, out _);
+        if (instance is null)
+        {
+            request.ReplyEmpty();
+            return;
+        }
+        await instance.FlushAsync();
+        request.ReplyEmpty();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Read(FuseRequest request, NodeId node, FileHandle fh, long offset, int size, int flags)
+    {
+        if (node == NodeIds.Control)
+        {
+            if (!_controlSessions.TryGetValue(fh.Value, out var session))
+            {
+                request.ReplyError(Errno.EBADF);
+                return default;
+            }
+            request.ReplyData(session.Take(size));
+            return default;
+        }
+        var instance = InstanceOf(node, out var view);
+        if (instance is null)
+        {
+            request.ReplyError(Errno.ENOENT);
+            return default;
+        }
+        if (view != DiskView.Buffered && ((offset | (long)size) & 511) != 0)
+        {
+            return Refuse(request, Errno.EINVAL, $"rdsk/{instance.Name}: read of {size} bytes at offset {offset} is not aligned to 512-byte sectors");
+        }
+        if (offset < 0)
+        {
+            return Refuse(request, Errno.EINVAL, $"{DirName(view)}/{instance.Name}: negative offset {offset}");
+        }
+        var length = (int)Math.Min(size, Math.Max(0, instance.Size - offset));
+        if (length == 0)
+        {
+            request.ReplyData(ReadOnlySpan<byte>.Empty);
+            return default;
+        }
+        var buffer = request.GetReadBuffer(length)[..length];
+        ValueTask pending;
+        try
+        {
+            pending = view == DiskView.Buffered
+                ? instance.ReadUnalignedAsync(offset, buffer)
+                : instance.ReadAsync(offset, buffer);
+        }
+        catch (ErrnoException e)
+        {
+            return IoFailed(request, e);
+        }
+        if (pending.IsCompletedSuccessfully)
+        {
+            request.ReplyReadBuffer(length);
+            return default;
+        }
+        return AwaitRead(request, pending, length);
+    }
+
+    private static async ValueTask AwaitRead(FuseRequest request, ValueTask pending, int length)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (ErrnoException e)
+        {
+            await IoFailed(request, e);
+            return;
+        }
+        request.ReplyReadBuffer(length);
+    }
+
+    /// <summary>Answers a request whose disk I/O failed: the errno, and the sentence as a warning for the operator.</summary>
+    private static ValueTask IoFailed(FuseRequest request, ErrnoException e)
+    {
+        Log.Warn(e.Message);
+        request.ReplyError(e.Errno);
+        return default;
+    }
+
+    /// <summary>Answers a request that a user got wrong: the errno, and the sentence at debug level.</summary>
+    private static ValueTask Refuse(FuseRequest request, int errno, string message)
+    {
+        Log.Debug("{0}: {1}", Errno.Name(errno), message);
+        request.ReplyError(errno);
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Write(FuseRequest request, NodeId node, FileHandle fh, long offset, ReadOnlyMemory<byte> data, uint writeFlags, int flags)
+    {
+        if (node == NodeIds.Control)
+        {
+            WriteControl(request, fh, data.Span);
+            return default;
+        }
+        var instance = InstanceOf(node, out var view);
+        if (instance is null)
+        {
+            request.ReplyError(Errno.ENOENT);
+            return default;
+        }
+        if (view != DiskView.Buffered && ((offset | (long)data.Length) & 511) != 0)
+        {
+            return Refuse(request, Errno.EINVAL, $"rdsk/{instance.Name}: write of {data.Length} bytes at offset {offset} is not aligned to 512-byte sectors");
+        }
+        if (offset < 0)
+        {
+            return Refuse(request, Errno.EINVAL, $"{DirName(view)}/{instance.Name}: negative offset {offset}");
+        }
+        if (offset >= instance.Size)
+        {
+            return Refuse(request, Errno.ENOSPC, $"{DirName(view)}/{instance.Name}: write at offset {offset} is at or past the end of the disk ({instance.Size} bytes)");
+        }
+        var length = (int)Math.Min(data.Length, instance.Size - offset);
+        var payload = data[..length];
+        ValueTask pending;
+        try
+        {
+            pending = view == DiskView.Buffered
+                ? instance.WriteUnalignedAsync(offset, payload)
+                : instance.WriteAsync(offset, payload);
+        }
+        catch (ErrnoException e)
+        {
+            return IoFailed(request, e);
+        }
+        if (pending.IsCompletedSuccessfully)
+        {
+            request.ReplyWrite((uint)length);
+            return default;
+        }
+        return AwaitWrite(request, pending, length);
+    }
+
+    private static async ValueTask AwaitWrite(FuseRequest request, ValueTask pending, int length)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (ErrnoException e)
+        {
+            await IoFailed(request, e);
+            return;
+        }
+        request.ReplyWrite((uint)length);
+    }
+
+    private void WriteControl(FuseRequest request, FileHandle fh, ReadOnlySpan<byte> data)
+    {
+        if (!_controlSessions.TryGetValue(fh.Value, out var session))
+        {
+            request.ReplyError(Errno.EBADF);
+            return;
+        }
+        if (data.Length > MaxControlWrite)
+        {
+            session.Append($"error E2BIG a control write of {data.Length} bytes is larger than {MaxControlWrite} bytes\n");
+            request.ReplyError(Errno.E2BIG);
+            return;
+        }
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, true).GetString(data);
+        }
+        catch (DecoderFallbackException)
+        {
+            session.Append("error EINVAL the control file takes UTF-8 text lines; this write is not valid UTF-8\n");
+            request.ReplyError(Errno.EINVAL);
+            return;
+        }
+        foreach (var line in text.Split('\n'))
+        {
+            var outcome = _dispatcher.ExecuteLine(line.TrimEnd('\r'), request.Uid);
+            session.Append(outcome.Text);
+            if (outcome.Errno != 0)
+            {
+                request.ReplyError(outcome.Errno);
+                return;
+            }
+        }
+        request.ReplyWrite((uint)data.Length);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Lseek(FuseRequest request, NodeId node, FileHandle fh, long offset, int whence)
+    {
+        const int SEEK_SET = 0, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+        var instance = InstanceOf(node, out _);
+        if (instance is null)
+        {
+            request.ReplyError(node == NodeIds.Control ? Errno.ESPIPE : Errno.ENOENT);
+            return default;
+        }
+        switch (whence)
+        {
+            case SEEK_SET:
+                request.ReplyLseek(offset);
+                break;
+            case SEEK_END:
+                request.ReplyLseek(instance.Size + offset);
+                break;
+            case SEEK_DATA when offset >= 0 && offset < instance.Size:
+                request.ReplyLseek(offset);
+                break;
+            case SEEK_HOLE when offset >= 0 && offset < instance.Size:
+                request.ReplyLseek(instance.Size);
+                break;
+            case SEEK_DATA or SEEK_HOLE:
+                request.ReplyError(Errno.ENXIO);
+                break;
+            default:
+                request.ReplyError(Errno.EINVAL);
+                break;
+        }
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask Ioctl(FuseRequest request, NodeId node, IoctlRequest ioctl)
+    {
+        var instance = InstanceOf(node, out _);
+        if (instance is null)
+        {
+            request.ReplyError(node == NodeIds.Control ? Errno.ENOTTY : Errno.ENOENT);
+            return default;
+        }
+        Span<byte> output = stackalloc byte[8];
+        switch (ioctl.Cmd)
+        {
+            case BLKGETSIZE64 when ioctl.OutSize >= 8:
+                BinaryPrimitives.WriteUInt64LittleEndian(output, (ulong)instance.Size);
+                request.ReplyIoctl(0, output[..8]);
+                break;
+            case BLKSSZGET_SIZED when ioctl.OutSize >= 4:
+                BinaryPrimitives.WriteInt32LittleEndian(output, instance.SectorSize);
+                request.ReplyIoctl(0, output[..4]);
+                break;
+            default:
+                request.ReplyError(Errno.ENOTTY);
+                break;
+        }
+        return default;
+    }
+
+    // ---- extended attributes -------------------------------------------------------------
+
+    /// <inheritdoc/>
+    public ValueTask GetXattr(FuseRequest request, NodeId node, string name, int size)
+    {
+        var instance = InstanceOf(node, out _);
+        var value = instance is null ? null : XattrValue(instance, name);
+        if (value is null)
+        {
+            request.ReplyError(Errno.ENODATA);
+            return default;
+        }
+        var bytes = Encoding.UTF8.GetBytes(value);
+        if (size == 0)
+        {
+            request.ReplyXattrSize((uint)bytes.Length);
+        }
+        else if (size < bytes.Length)
+        {
+            request.ReplyError(Errno.ERANGE);
+        }
+        else
+        {
+            request.ReplyData(bytes);
+        }
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask ListXattr(FuseRequest request, NodeId node, int size)
+    {
+        var instance = InstanceOf(node, out _);
+        var list = new StringBuilder();
+        if (instance is not null)
+        {
+            foreach (var name in XattrNames)
+            {
+                if (XattrValue(instance, name) is not null)
+                {
+                    list.Append(name).Append('\0');
+                }
+            }
+        }
+        var bytes = Encoding.UTF8.GetBytes(list.ToString());
+        if (size == 0)
+        {
+            request.ReplyXattrSize((uint)bytes.Length);
+        }
+        else if (size < bytes.Length)
+        {
+            request.ReplyError(Errno.ERANGE);
+        }
+        else
+        {
+            request.ReplyData(bytes);
+        }
+        return default;
+    }
+
+    private static string? XattrValue(DiskInstance instance, string name) => name switch
+    {
+        "user.vdm.subdriver" => instance.Subdriver,
+        "user.vdm.device-number" => instance.DeviceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "user.vdm.size" => instance.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "user.vdm.state" => instance.State,
+        "user.vdm.children" => string.Join(",", instance.Children.Select(c => c.Name)),
+        "user.vdm.parents" => string.Join(",", instance.Parents.Select(c => c.Name)),
+        "user.vdm.path" => instance is PhysicalDisk p ? p.Path : null,
+        _ => null,
+    };
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private static bool TryViewOfDirectory(NodeId node, out DiskView view)
+    {
+        if (node == NodeIds.DskDir)
+        {
+            view = DiskView.Buffered;
+            return true;
+        }
+        if (node == NodeIds.RdskDir)
+        {
+            view = DiskView.Raw;
+            return true;
+        }
+        if (node == NodeIds.PlexDir)
+        {
+            view = DiskView.Plex;
+            return true;
+        }
+        view = default;
+        return false;
+    }
+
+    private static string DirName(DiskView view) => view switch
+    {
+        DiskView.Buffered => "dsk",
+        DiskView.Raw => "rdsk",
+        _ => "plex",
+    };
+
+    /// <summary>dsk/ and rdsk/ show exported instances; plex/ shows mirror images (none until mirrors exist).</summary>
+    private static bool IsVisible(DiskInstance instance, DiskView view) =>
+        view != DiskView.Plex && instance.Exported;
+
+    private DiskInstance? FindExported(string name, DiskView view) =>
+        _registry.TryGet(name, out var instance) && instance.Name == name && IsVisible(instance, view) ? instance : null;
+
+    private DiskInstance? InstanceOf(NodeId node, out DiskView view)
+    {
+        if (!NodeIds.TryDecode(node, out var deviceNumber, out view))
+        {
+            return null;
+        }
+        return _registry.TryGet(deviceNumber, out var instance) && IsVisible(instance, view) ? instance : null;
+    }
+
+    private static TimeSpan AttrTimeout(DiskView view) =>
+        // dsk/ revalidates on every read so that a write through another path (a changed mtime)
+        // invalidates its page cache (FUSE_AUTO_INVAL_DATA).
+        view == DiskView.Buffered ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
+
+    private static FuseEntry Entry(NodeId node, FuseAttr attr) => new()
+    {
+        Node = node,
+        Generation = 1,
+        // Instances come and go through the control file: do not cache their names.
+        EntryTimeout = node.Value >= 0x1000 ? TimeSpan.Zero : DirTimeout,
+        AttrTimeout = node.Value >= 0x1000 && NodeIds.TryDecode(node, out _, out var view) ? AttrTimeout(view) : DirTimeout,
+        Attr = attr,
+    };
+
+    private bool TryFixedAttr(NodeId node, out FuseAttr attr)
+    {
+        if (node == NodeIds.Root || node == NodeIds.Control || TryViewOfDirectory(node, out _))
+        {
+            attr = FixedAttr(node);
+            return true;
+        }
+        attr = default;
+        return false;
+    }
+
+    private FuseAttr FixedAttr(NodeId node)
+    {
+        var seconds = (ulong)_startTime.ToUnixTimeSeconds();
+        var attr = new FuseAttr
+        {
+            Ino = node.Value,
+            Atime = seconds,
+            Mtime = seconds,
+            Ctime = seconds,
+            BlkSize = 4096,
+        };
+        if (node == NodeIds.Control)
+        {
+            attr.Mode = S_IFREG | 0x1B6; // 0666: anyone may ask; privileged commands check the caller's uid
+            attr.Nlink = 1;
+        }
+        else
+        {
+            attr.Mode = S_IFDIR | 0x1ED; // 0755
+            attr.Nlink = node == NodeIds.Root ? 5u : 2u;
+        }
+        return attr;
+    }
+
+    private FuseAttr InstanceAttr(DiskInstance instance, NodeId node)
+    {
+        // mtime = start time + write stamp (in nanoseconds): it changes with every write that reaches
+        // the instance's disks by any path, which is what invalidates dsk/'s page cache.
+        var stamp = (ulong)instance.WriteStamp;
+        var start = (ulong)_startTime.ToUnixTimeSeconds();
+        var mtime = start + stamp / 1_000_000_000UL;
+        var size = (ulong)instance.Size;
+        return new FuseAttr
+        {
+            Ino = node.Value,
+            Size = size,
+            Blocks = size / 512,
+            Atime = start,
+            Mtime = mtime,
+            MtimeNsec = (uint)(stamp % 1_000_000_000UL),
+            Ctime = start,
+            Mode = S_IFREG | 0x1B0, // 0660 root:disk, as a block device
+            Nlink = 1,
+            Uid = 0,
+            Gid = DiskGroup,
+            BlkSize = 4096,
+        };
+    }
+}

@@ -1,0 +1,98 @@
+using VdmFuse.Daemon.Configuration;
+using VdmFuse.Native;
+using Xunit;
+
+namespace VdmFuse.Daemon.Tests;
+
+public class DaemonConfigTests
+{
+    [Fact]
+    public void Parse_EverySetting_IsRead()
+    {
+        var config = DaemonConfig.Parse("""
+            # comment
+            mountpoint = /mnt/x
+            state-dir = /var/tmp/s
+            log-level = debug
+            log-file = /var/tmp/s/l.log
+            allow-other = no
+            image = /var/tmp/s/a.img 64M
+            command = create-instance subdriver=physical name=a path=/var/tmp/s/a.img
+            """, "test.conf");
+        Assert.Equal("/mnt/x", config.MountPoint);
+        Assert.Equal("/var/tmp/s", config.StateDirectory);
+        Assert.Equal("debug", config.LogLevel);
+        Assert.Equal("/var/tmp/s/l.log", config.EffectiveLogFile);
+        Assert.False(config.AllowOther);
+        Assert.Equal(new ImageSpec("/var/tmp/s/a.img", 64L << 20), Assert.Single(config.Images));
+        Assert.Equal("create-instance subdriver=physical name=a path=/var/tmp/s/a.img", Assert.Single(config.Commands));
+    }
+
+    [Fact]
+    public void Parse_Defaults_MatchTheDocumentation()
+    {
+        var config = DaemonConfig.Parse("", "empty");
+        Assert.Equal("/mnt/vdm", config.MountPoint);
+        Assert.Equal("/var/lib/vdmfuse", config.StateDirectory);
+        Assert.Equal("/var/lib/vdmfuse/vdmfuse.log", config.EffectiveLogFile);
+        Assert.Equal("info", config.LogLevel);
+        Assert.True(config.AllowOther);
+    }
+
+    [Theory]
+    [InlineData("colour = blue", "test.conf:1: unknown setting 'colour'")]
+    [InlineData("just words", "test.conf:1: expected 'key = value', found 'just words'")]
+    [InlineData("mountpoint = relative/path", "test.conf:1: mountpoint must be an absolute path, not 'relative/path'")]
+    [InlineData("log-level = loud", "test.conf:1: log-level must be trace, debug, info, warn or error, not 'loud'")]
+    [InlineData("allow-other = maybe", "test.conf:1: allow-other must be yes or no, not 'maybe'")]
+    [InlineData("image = /a.img", "test.conf:1: image needs a path and a size ('image = /var/lib/vdmfuse/disk0.img 1G'), found '/a.img'")]
+    [InlineData("image = /a.img 1000", "test.conf:1: image size '1000' is not a positive multiple of 512 bytes")]
+    [InlineData("\n\ncommand =", "test.conf:3: command is empty")]
+    public void Parse_BadLine_EinvalNamingFileAndLine(string text, string message)
+    {
+        var e = Assert.Throws<ErrnoException>(() => DaemonConfig.Parse(text, "test.conf"));
+        Assert.Equal(Errno.EINVAL, e.Errno);
+        Assert.Equal(message, e.Message);
+    }
+
+    [Fact]
+    public void Load_MissingFile_EnoentNamingPath()
+    {
+        var e = Assert.Throws<ErrnoException>(() => DaemonConfig.Load("/nonexistent/vdmfuse.conf"));
+        Assert.Equal(Errno.ENOENT, e.Errno);
+        Assert.Contains("/nonexistent/vdmfuse.conf", e.Message);
+    }
+
+    [Theory]
+    [InlineData("512", 512)]
+    [InlineData("4K", 4096)]
+    [InlineData("1G", 1L << 30)]
+    [InlineData("2048s", 2048L * 512)]
+    [InlineData("1t", 1L << 40)]
+    public void TryParseSize_Units_Bytes(string text, long bytes)
+    {
+        Assert.True(DaemonConfig.TryParseSize(text, out var parsed));
+        Assert.Equal(bytes, parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("G")]
+    [InlineData("-1")]
+    [InlineData("1.5G")]
+    [InlineData("99999999999999999999")]
+    [InlineData("9999999999T")]
+    public void TryParseSize_Garbage_False(string text) => Assert.False(DaemonConfig.TryParseSize(text, out _));
+
+    [Fact]
+    public void EmbeddedDefault_TwoImagesTwoDisksTwoPartitions()
+    {
+        var config = EmbeddedDefault.Load();
+        Assert.Equal(2, config.Images.Count);
+        Assert.All(config.Images, i => Assert.Equal(1L << 30, i.Size));
+        Assert.Equal(4, config.Commands.Count);
+        // The partitions end exactly at the end of their 1 GiB disks.
+        Assert.All(config.Commands.Where(c => c.Contains("partition")), c => Assert.Contains("start=2048 size=2095104", c));
+        Assert.Equal((1L << 30) / 512, 2048 + 2095104);
+    }
+}
