@@ -94,10 +94,10 @@ public static class Program
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var entry = Environment.GetCommandLineArgs()[0];
-        if (entry.EndsWith(".dll", StringComparison.Ordinal))
+        // Run as "dotnet vdmfuse.dll": hand the host the assembly again; as the apphost "vdmfuse": nothing to add.
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            start.ArgumentList.Add(entry);
+            start.ArgumentList.Add(typeof(Program).Assembly.Location);
         }
         foreach (var a in args)
         {

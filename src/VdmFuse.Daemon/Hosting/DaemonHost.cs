@@ -57,14 +57,10 @@ public sealed class DaemonHost : IDisposable
     public int Run()
     {
         var mountPoint = _config.MountPoint;
-        Directory.CreateDirectory(mountPoint);
-        if (FuseMount.DetachIfStale(mountPoint))
-        {
-            Log.Warn("detached a stale mount left at {0} by a daemon that died", mountPoint);
-        }
         var dispatcher = new ControlDispatcher(_registry);
         var fileSystem = new VdmFileSystem(_registry, dispatcher);
         using var aio = new AioContext();
+        // Mount detaches a stale mount a dead daemon left (and says so), and refuses a live one.
         _mount = FuseMount.Mount(mountPoint, new FuseMountOptions { AllowOther = _config.AllowOther });
         _session = new FuseSession(_mount.DeviceFd, fileSystem, aio);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);

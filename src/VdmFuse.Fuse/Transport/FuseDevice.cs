@@ -20,7 +20,7 @@ internal sealed unsafe class FuseDevice(int fd)
         int flags = LibC.fcntl(Fd, LibC.F_GETFL);
         if (flags < 0 || LibC.fcntl(Fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int errno = LibC.errno;
             throw new ErrnoException(errno, $"Cannot make FUSE device descriptor {Fd} non-blocking: {Errno.Name(errno)}.");
         }
     }

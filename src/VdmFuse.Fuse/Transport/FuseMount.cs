@@ -17,6 +17,9 @@ public sealed unsafe class FuseMount : IDisposable
     /// <summary>The largest READ the kernel is allowed to send (the max_read mount option).</summary>
     public const int MaxRead = 1 << 20;
 
+    /// <summary>FUSE_SUPER_MAGIC, the f_type statfs(2) reports for a FUSE mount.</summary>
+    public const long FuseSuperMagic = 0x65735546;
+
     private readonly bool _viaFusermount;
     private int _fd;
     private bool _mounted;
@@ -60,7 +63,7 @@ public sealed unsafe class FuseMount : IDisposable
         }
         if (fd < 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int errno = LibC.errno;
             throw new ErrnoException(errno, $"Cannot mount {path}: opening /dev/fuse failed with {Errno.Name(errno)}.");
         }
         string data = $"fd={fd},rootmode=40000,user_id={(uint)LibC.geteuid()},group_id={(uint)LibC.getegid()}{options.KernelOptions},max_read={MaxRead}";
@@ -71,7 +74,7 @@ public sealed unsafe class FuseMount : IDisposable
         }
         if (rc != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int errno = LibC.errno;
             LibC.close(fd);
             throw new ErrnoException(errno, $"Cannot mount {path}: mount(2) failed with {Errno.Name(errno)}.");
         }
@@ -103,20 +106,34 @@ public sealed unsafe class FuseMount : IDisposable
     }
 
     /// <summary>
-    /// Detaches a mount left at <paramref name="mountpoint"/> by a daemon that died (stat(2) fails with
-    /// ENOTCONN) and logs a warning. Returns whether a stale mount was detached.
+    /// Detaches a mount left at <paramref name="mountpoint"/> by a daemon that died and logs a warning; refuses
+    /// with EBUSY when a live FUSE file system is mounted there. Returns whether a stale mount was detached.
     /// </summary>
-    /// <exception cref="ErrnoException">The stale mount cannot be detached.</exception>
+    /// <remarks>
+    /// statfs(2) is the probe: unlike stat(2), whose answer the kernel may take from its attribute cache for a
+    /// while after the daemon died, statfs always asks the server and fails with ENOTCONN when it is gone.
+    /// </remarks>
+    /// <exception cref="ErrnoException">EBUSY when a live FUSE mount is there, or the stale mount cannot be detached.</exception>
     public static bool DetachIfStale(string mountpoint)
     {
         string path = Path.GetFullPath(mountpoint);
-        stat st;
+        byte* buffer = stackalloc byte[256];
         int rc;
         fixed (byte* target = CString(path))
         {
-            rc = LibC.stat(target, &st);
+            rc = NativeMethods.statfs(target, buffer);
         }
-        if (rc == 0 || Marshal.GetLastPInvokeError() != Errno.ENOTCONN)
+        int errno = rc == 0 ? 0 : Marshal.GetLastPInvokeError();
+        if (rc == 0)
+        {
+            // f_type is the first field of struct statfs on 64-bit Linux.
+            if (*(long*)buffer == FuseSuperMagic)
+            {
+                throw new ErrnoException(Errno.EBUSY, $"Cannot mount {path}: a FUSE file system is already mounted there and answering.");
+            }
+            return false;
+        }
+        if (errno != Errno.ENOTCONN)
         {
             return false;
         }

@@ -20,7 +20,7 @@ internal static unsafe class Fusermount
         int* pair = stackalloc int[2];
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM, 0, pair) != 0)
         {
-            int errno = Marshal.GetLastPInvokeError();
+            int errno = LibC.errno;
             throw new ErrnoException(errno, $"Cannot mount {path}: socketpair for {Program} failed with {Errno.Name(errno)}.");
         }
         int ours = pair[0], theirs = pair[1];

@@ -7,7 +7,7 @@ namespace VdmFuse.Fuse.Transport;
 
 /// <summary>
 /// The libc calls bound here rather than taken from Tmds.LibC: writev (not bound there), and read, poll,
-/// recvmsg and umount2, whose Tmds.LibC 0.5 bindings report a wrong errno (203) after a failure.
+/// recvmsg, umount2 and statfs, whose Tmds.LibC 0.5 bindings report a wrong errno (203) after a failure.
 /// Read the errno with <see cref="Marshal.GetLastPInvokeError"/>.
 /// </summary>
 internal static unsafe class NativeMethods
@@ -26,4 +26,7 @@ internal static unsafe class NativeMethods
 
     [DllImport("libc", SetLastError = true)]
     public static extern int umount2(byte* target, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int statfs(byte* path, byte* buf);
 }
