@@ -75,7 +75,22 @@ public sealed unsafe class AioContext : ILoopParticipant, IDisposable
     public int PollFd => _eventFd;
 
     /// <inheritdoc/>
-    public bool PreferInline { get; set; }
+    /// <remarks>The loop's wish is honoured in <see cref="IoMode.Hybrid"/>; the other modes fix the answer.</remarks>
+    public bool PreferInline
+    {
+        get => Mode switch
+        {
+            IoMode.Inline => true,
+            IoMode.Queued => false,
+            _ => _preferInline,
+        };
+        set => _preferInline = value;
+    }
+
+    /// <summary>How disk I/O is issued; <see cref="IoMode.Hybrid"/> unless measuring the alternatives.</summary>
+    public IoMode Mode { get; set; } = IoMode.Hybrid;
+
+    private bool _preferInline;
 
     /// <inheritdoc/>
     public int InFlight => _inFlight;

@@ -16,6 +16,7 @@ public class DaemonConfigTests
             log-level = debug
             log-file = /var/tmp/s/l.log
             allow-other = no
+            io-mode = aio
             image = /var/tmp/s/a.img 64M
             command = create-instance subdriver=physical name=a path=/var/tmp/s/a.img
             """, "test.conf");
@@ -24,6 +25,7 @@ public class DaemonConfigTests
         Assert.Equal("debug", config.LogLevel);
         Assert.Equal("/var/tmp/s/l.log", config.EffectiveLogFile);
         Assert.False(config.AllowOther);
+        Assert.Equal(IoMode.Queued, config.IoMode);
         Assert.Equal(new ImageSpec("/var/tmp/s/a.img", 64L << 20), Assert.Single(config.Images));
         Assert.Equal("create-instance subdriver=physical name=a path=/var/tmp/s/a.img", Assert.Single(config.Commands));
     }
@@ -44,6 +46,7 @@ public class DaemonConfigTests
     [InlineData("just words", "test.conf:1: expected 'key = value', found 'just words'")]
     [InlineData("mountpoint = relative/path", "test.conf:1: mountpoint must be an absolute path, not 'relative/path'")]
     [InlineData("log-level = loud", "test.conf:1: log-level must be trace, debug, info, warn or error, not 'loud'")]
+    [InlineData("io-mode = fast", "test.conf:1: io-mode must be hybrid, inline or aio, not 'fast'")]
     [InlineData("allow-other = maybe", "test.conf:1: allow-other must be yes or no, not 'maybe'")]
     [InlineData("image = /a.img", "test.conf:1: image needs a path and a size ('image = /var/lib/vdmfuse/disk0.img 1G'), found '/a.img'")]
     [InlineData("image = /a.img 1000", "test.conf:1: image size '1000' is not a positive multiple of 512 bytes")]

@@ -36,6 +36,9 @@ public sealed class DaemonConfig
     /// <summary>Mount with allow_other so that every user sees the tree (permissions still apply).</summary>
     public bool AllowOther { get; set; } = true;
 
+    /// <summary>How backing I/O is issued: hybrid (default), inline or aio — the alternatives exist for measurement.</summary>
+    public IoMode IoMode { get; set; } = IoMode.Hybrid;
+
     /// <summary>Images to create when missing.</summary>
     public List<ImageSpec> Images { get; } = new();
 
@@ -111,6 +114,15 @@ public sealed class DaemonConfig
                     break;
                 case "allow-other":
                     config.AllowOther = ParseBool(source, lineNumber, key, value);
+                    break;
+                case "io-mode":
+                    config.IoMode = value switch
+                    {
+                        "hybrid" => IoMode.Hybrid,
+                        "inline" => IoMode.Inline,
+                        "aio" => IoMode.Queued,
+                        _ => throw Error(source, lineNumber, $"io-mode must be hybrid, inline or aio, not '{value}'"),
+                    };
                     break;
                 case "image":
                     config.Images.Add(ParseImage(source, lineNumber, value));

@@ -20,11 +20,16 @@ public sealed class ControlDispatcher
 {
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
     private readonly InstanceRegistry _registry;
+    private readonly uint _ownerUid;
 
-    /// <summary>Creates a dispatcher over a registry.</summary>
-    public ControlDispatcher(InstanceRegistry registry)
+    /// <summary>
+    /// Creates a dispatcher over a registry. Privileged commands are allowed to root and to
+    /// <paramref name="ownerUid"/>, the user the daemon runs as (a user's own daemon is theirs to administer).
+    /// </summary>
+    public ControlDispatcher(InstanceRegistry registry, uint ownerUid = 0)
     {
         _registry = registry;
+        _ownerUid = ownerUid;
     }
 
     /// <summary>Parses and executes one text line on behalf of the caller <paramref name="uid"/>.</summary>
@@ -51,7 +56,7 @@ public sealed class ControlDispatcher
     {
         try
         {
-            CommandSchema.CheckPermission(command, uid);
+            CommandSchema.CheckPermission(command, uid == _ownerUid ? 0 : uid);
             var reply = command.Verb switch
             {
                 "create-instance" => CreateInstance(command),

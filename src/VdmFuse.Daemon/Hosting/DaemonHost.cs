@@ -57,9 +57,10 @@ public sealed class DaemonHost : IDisposable
     public int Run()
     {
         var mountPoint = _config.MountPoint;
-        var dispatcher = new ControlDispatcher(_registry);
-        var fileSystem = new VdmFileSystem(_registry, dispatcher);
-        using var aio = new AioContext();
+        var uid = geteuid();
+        var dispatcher = new ControlDispatcher(_registry, uid);
+        var fileSystem = new VdmFileSystem(_registry, dispatcher, uid, getegid());
+        using var aio = new AioContext { Mode = _config.IoMode };
         // Mount detaches a stale mount a dead daemon left (and says so), and refuses a live one.
         _mount = FuseMount.Mount(mountPoint, new FuseMountOptions { AllowOther = _config.AllowOther });
         _session = new FuseSession(_mount.DeviceFd, fileSystem, aio);
@@ -131,4 +132,10 @@ public sealed class DaemonHost : IDisposable
         _mount?.Dispose();
         _registry.Dispose();
     }
+
+    [DllImport("libc")]
+    private static extern uint geteuid();
+
+    [DllImport("libc")]
+    private static extern uint getegid();
 }

@@ -34,13 +34,20 @@ public sealed class VdmFileSystem : IFuseFileSystem
     private readonly ControlDispatcher _dispatcher;
     private readonly Dictionary<ulong, ControlFileSession> _controlSessions = new();
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
+    private readonly uint _diskUid;
+    private readonly uint _diskGid;
     private ulong _nextControlHandle = ControlHandleBase;
 
-    /// <summary>Creates the tree over a registry and the control dispatcher.</summary>
-    public VdmFileSystem(InstanceRegistry registry, ControlDispatcher dispatcher)
+    /// <summary>
+    /// Creates the tree over a registry and the control dispatcher. Disks belong to root:disk when the
+    /// daemon runs as root, as block devices do, and to the daemon's user and group otherwise.
+    /// </summary>
+    public VdmFileSystem(InstanceRegistry registry, ControlDispatcher dispatcher, uint daemonUid = 0, uint daemonGid = 0)
     {
         _registry = registry;
         _dispatcher = dispatcher;
+        _diskUid = daemonUid;
+        _diskGid = daemonUid == 0 ? DiskGroup : daemonGid;
     }
 
     /// <inheritdoc/>
@@ -728,8 +735,8 @@ public sealed class VdmFileSystem : IFuseFileSystem
             Ctime = start,
             Mode = S_IFREG | 0x1B0, // 0660 root:disk, as a block device
             Nlink = 1,
-            Uid = 0,
-            Gid = DiskGroup,
+            Uid = _diskUid,
+            Gid = _diskGid,
             BlkSize = 4096,
         };
     }

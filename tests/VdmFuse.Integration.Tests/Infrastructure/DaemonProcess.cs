@@ -48,15 +48,26 @@ public sealed class DaemonProcess : IDisposable
     public static string DaemonAssembly => Path.Combine(AppContext.BaseDirectory, "vdmfuse.dll");
 
     /// <summary>Starts the daemon and waits (bounded) until the mount answers; throws with the daemon's output otherwise.</summary>
-    public static DaemonProcess Start(string configPath, string mountpoint)
+    /// <param name="configPath">The configuration file.</param>
+    /// <param name="mountpoint">Where to mount.</param>
+    /// <param name="runAsUid">Run the daemon as this uid and gid (through setpriv, which execs: the pid stays the daemon's).</param>
+    public static DaemonProcess Start(string configPath, string mountpoint, int? runAsUid = null)
     {
-        var startInfo = new ProcessStartInfo(DotnetHost())
+        var program = runAsUid is null ? DotnetHost() : "setpriv";
+        var startInfo = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        if (runAsUid is { } uid)
+        {
+            foreach (var argument in new[] { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--", DotnetHost() })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+        }
         foreach (var argument in new[] { DaemonAssembly, "-f", "-c", configPath, mountpoint })
         {
             startInfo.ArgumentList.Add(argument);

@@ -44,15 +44,15 @@ public sealed class DaemonWorkspace : IDisposable
     /// <summary>The raw view of an instance, MNT/rdsk/NAME.</summary>
     public string Rdsk(string name) => Path.Combine(Mountpoint, "rdsk", name);
 
-    /// <summary>Writes the configuration and starts the daemon; returns once mounted.</summary>
-    public DaemonProcess StartDaemon()
+    /// <summary>Writes the configuration and starts the daemon (as <paramref name="runAsUid"/> if given); returns once mounted.</summary>
+    public DaemonProcess StartDaemon(int? runAsUid = null)
     {
         if (Daemon is not null)
         {
             throw new InvalidOperationException("The daemon is already running.");
         }
         Configuration.WriteTo(ConfigPath);
-        Daemon = DaemonProcess.Start(ConfigPath, Mountpoint);
+        Daemon = DaemonProcess.Start(ConfigPath, Mountpoint, runAsUid);
         return Daemon;
     }
 
