@@ -86,6 +86,76 @@ public sealed class DaemonLifecycleTests
         Assert.Equal(0, workspace.StopDaemon());
     }
 
+    [Fact]
+    public void Daemon_WithoutForeground_ReturnsOnceMountedAndKeepsServing()
+    {
+        using var workspace = SmallWorkspace();
+        workspace.Configuration.WriteTo(workspace.ConfigPath);
+
+        var start = CommandRunner.Run(DaemonProcess.DotnetHost(), DaemonProcess.DaemonAssembly, "-c", workspace.ConfigPath, workspace.Mountpoint);
+
+        Assert.True(start.Succeeded, start.ToString());
+        var match = System.Text.RegularExpressions.Regex.Match(start.StandardOutput, @"mounted at (\S+) \(pid (\d+), log (\S+)\)");
+        Assert.True(match.Success, start.StandardOutput);
+        Assert.Equal(workspace.Mountpoint, match.Groups[1].Value);
+        int pid = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        try
+        {
+            // The command has returned; the daemon lives on in its own session and serves.
+            Assert.True(MountTable.HasFuseMount(workspace.Mountpoint));
+            Assert.True(File.Exists(workspace.Rdsk("p0")));
+            Assert.Equal(pid, GetSessionId(pid));
+            Assert.Equal(Path.Combine(workspace.StateDirectory, "vdmfuse.log"), match.Groups[3].Value);
+        }
+        finally
+        {
+            Libc.Kill(pid, Libc.SIGTERM);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (MountTable.HasFuseMount(workspace.Mountpoint) && clock.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                Thread.Sleep(50);
+            }
+        }
+        Assert.False(MountTable.HasFuseMount(workspace.Mountpoint), "SIGTERM did not unmount the background daemon");
+        Assert.Contains("INFO", File.ReadAllText(Path.Combine(workspace.StateDirectory, "vdmfuse.log")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Daemon_BadConfiguration_ExitsNonZeroNamingFileAndLine()
+    {
+        using var workspace = SmallWorkspace();
+        File.WriteAllText(workspace.ConfigPath, "mountpoint = /mnt/x\ncolour = blue\n");
+
+        var run = CommandRunner.Run(DaemonProcess.DotnetHost(), DaemonProcess.DaemonAssembly, "-f", "-c", workspace.ConfigPath, workspace.Mountpoint);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"vdmfuse: {workspace.ConfigPath}:2: unknown setting 'colour'", run.StandardError, StringComparison.Ordinal);
+        Assert.False(MountTable.HasFuseMount(workspace.Mountpoint));
+    }
+
+    [Fact]
+    public void Daemon_FailingConfiguredCommand_ExitsOneWithTheReason()
+    {
+        using var workspace = SmallWorkspace();
+        workspace.Configuration.AddPhysical("ghost", workspace.PathOf("missing.img"));
+        workspace.Configuration.WriteTo(workspace.ConfigPath);
+
+        var run = CommandRunner.Run(DaemonProcess.DotnetHost(), DaemonProcess.DaemonAssembly, "-f", "-c", workspace.ConfigPath, workspace.Mountpoint);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error ENOENT", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains(workspace.PathOf("missing.img"), run.StandardError, StringComparison.Ordinal);
+        Assert.False(MountTable.HasFuseMount(workspace.Mountpoint));
+    }
+
+    private static int GetSessionId(int pid)
+    {
+        // /proc/PID/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces, so split after ')'.
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[3], CultureInfo.InvariantCulture);
+    }
+
     private static DaemonWorkspace SmallWorkspace()
     {
         var workspace = new DaemonWorkspace();

@@ -234,7 +234,7 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(host) && File.Exists(host))
