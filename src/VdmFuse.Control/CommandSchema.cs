@@ -11,11 +11,12 @@ public static class CommandSchema
     /// <summary>The commands, in the order <c>help</c> lists them.</summary>
     public static IReadOnlyList<CommandSpec> Commands => CommandTable.Commands;
 
-    /// <summary>The help text: one line per verb with its fields, each line ending in a newline.</summary>
+    /// <summary>The help text: one line per verb with its fields, then one per subdriver command, each line ending in a newline.</summary>
     public static string HelpText => string.Concat(HelpLines().Select(line => line + "\n"));
 
-    /// <summary>One usage line per verb, such as <c>delete-instance name=TEXT  -- delete a disk instance (root only)</c>.</summary>
-    public static IReadOnlyList<string> HelpLines() => Commands.Select(command => command.Usage()).ToArray();
+    /// <summary>One usage line per verb, such as <c>delete-instance name=TEXT  -- delete a disk instance (privileged)</c>, then one per subdriver command.</summary>
+    public static IReadOnlyList<string> HelpLines() =>
+        Commands.Select(command => command.Usage()).Concat(CommandTable.SubdriverCommands.Select(SubdriverUsage)).ToArray();
 
     /// <summary>The command named <paramref name="verb"/>, or <see langword="null"/>.</summary>
     public static CommandSpec? Find(string verb) => ByVerb.GetValueOrDefault(verb);
@@ -35,9 +36,12 @@ public static class CommandSchema
         FieldValues.Validate(spec.Verb, field.Key, fieldSpec.Type, field.Value);
     }
 
-    /// <summary>Checks a whole command: known verb, each field known, given once and well typed, and every required field present.</summary>
+    /// <summary>
+    /// Checks the fields a command carries without requiring any: known verb, each field known, given once
+    /// and well typed. A binary packet decodes to such a command before the daemon fills in an implied instance.
+    /// </summary>
     /// <exception cref="ControlException">EINVAL naming the command and the field concerned.</exception>
-    public static void Validate(ControlCommand command)
+    public static void CheckFields(ControlCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
         var spec = Get(command.Verb);
@@ -50,22 +54,68 @@ public static class CommandSchema
                 throw new ControlException(ControlErrno.EINVAL, $"{spec.Verb}: field '{field.Key}' is given twice");
             }
         }
+    }
+
+    /// <summary>
+    /// Checks a whole command: known verb, each field known, given once and well typed, every required field
+    /// present, and for <c>ioctl-subdriver</c> a command the subdriver has.
+    /// </summary>
+    /// <exception cref="ControlException">EINVAL naming the command and the field concerned.</exception>
+    public static void Validate(ControlCommand command)
+    {
+        CheckFields(command);
+        var spec = Get(command.Verb);
         foreach (var fieldSpec in spec.Fields)
         {
-            if (!seen.Contains(fieldSpec.Key) && fieldSpec.IsRequiredIn(command.Fields))
+            if (!command.Has(fieldSpec.Key) && fieldSpec.IsRequiredIn(command.Fields))
             {
                 var condition = fieldSpec.WhenKey is null ? "" : $" (required when {fieldSpec.WhenKey}={fieldSpec.WhenValue})";
                 throw new ControlException(ControlErrno.EINVAL, $"{spec.Verb}: missing field '{fieldSpec.Key}'{condition}");
             }
         }
+        if (spec.Verb == ControlVerbs.IoctlSubdriver)
+        {
+            GetSubdriverCommand(command);
+        }
     }
 
-    /// <summary>Whether only root may run <paramref name="command"/>.</summary>
-    /// <exception cref="ControlException">EINVAL when the verb is unknown.</exception>
+    /// <summary>The subdriver command an <c>ioctl-subdriver</c> command names with its <c>subdriver</c> and <c>command</c> fields.</summary>
+    /// <exception cref="ControlException">
+    /// EINVAL: a field is missing, the subdriver is unknown, or it has no such command
+    /// ("ioctl-subdriver: subdriver physical has no command 'x'").
+    /// </exception>
+    public static SubdriverCommandSpec GetSubdriverCommand(ControlCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var subdriver = command.Get("subdriver");
+        var name = command.Get("command");
+        if (!CommandTable.Subdrivers.Contains(subdriver))
+        {
+            throw UnknownSubdriver(command.Verb, subdriver);
+        }
+        return FindSubdriverCommand(subdriver, name) ??
+            throw new ControlException(ControlErrno.EINVAL, $"{command.Verb}: subdriver {subdriver} has no command '{name}'");
+    }
+
+    /// <summary>The command <paramref name="command"/> of subdriver <paramref name="subdriver"/>, or <see langword="null"/>.</summary>
+    public static SubdriverCommandSpec? FindSubdriverCommand(string subdriver, string command) =>
+        CommandTable.SubdriverCommands.FirstOrDefault(spec => spec.Subdriver == subdriver && spec.Command == command);
+
+    /// <summary>The error for a subdriver name that is not in <see cref="CommandTable.Subdrivers"/>.</summary>
+    internal static ControlException UnknownSubdriver(string verb, string subdriver) =>
+        new(ControlErrno.EINVAL, $"{verb}: unknown subdriver '{subdriver}' (known: {string.Join(", ", CommandTable.Subdrivers)})");
+
+    /// <summary>
+    /// Whether only privileged callers may run <paramref name="command"/>: the verb's entry in
+    /// <see cref="CommandTable.Commands"/>, and for <c>ioctl-subdriver</c> the subdriver command's
+    /// entry in <see cref="CommandTable.SubdriverCommands"/>.
+    /// </summary>
+    /// <exception cref="ControlException">EINVAL when the verb, or the subdriver command, is unknown.</exception>
     public static bool IsPrivileged(ControlCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return Get(command.Verb).Privileged;
+        var spec = Get(command.Verb);
+        return spec.Verb == ControlVerbs.IoctlSubdriver ? GetSubdriverCommand(command).Privileged : spec.Privileged;
     }
 
     /// <summary>Refuses a privileged command from a caller other than root (uid 0).</summary>
@@ -78,6 +128,27 @@ public static class CommandSchema
         }
     }
 
+    /// <summary>
+    /// Refuses a privileged command from a caller the daemon found unprivileged (not root, not the
+    /// daemon's own uid, not a member of the administrators' group).
+    /// </summary>
+    /// <param name="command">The command to run.</param>
+    /// <param name="callerIsPrivileged">Whether the daemon counts the caller as privileged.</param>
+    /// <param name="callerUid">The caller's uid, for the message.</param>
+    /// <param name="adminGroup">The administrators' group as configured (a name or a gid), or <see langword="null"/> when none is.</param>
+    /// <exception cref="ControlException">
+    /// EPERM "create-instance: only root or members of group 'vdmadm' may run this command (caller uid 1000)"
+    /// ("only root may run ..." without a group), or EINVAL for an unknown verb or subdriver command.
+    /// </exception>
+    public static void CheckPermission(ControlCommand command, bool callerIsPrivileged, uint callerUid, string? adminGroup)
+    {
+        if (IsPrivileged(command) && !callerIsPrivileged)
+        {
+            var who = string.IsNullOrEmpty(adminGroup) ? "root" : $"root or members of group '{adminGroup}'";
+            throw new ControlException(ControlErrno.EPERM, $"{command.Verb}: only {who} may run this command (caller uid {callerUid})");
+        }
+    }
+
     /// <summary>The reply to <c>help</c>: one <c>command</c> record per verb with its name, whether it needs root, and its usage line.</summary>
     public static ControlReply HelpReply() =>
         ControlReply.Success([], Commands.Select(command => new ControlRecord("command",
@@ -85,7 +156,23 @@ public static class CommandSchema
             new ControlField("verb", command.Verb),
             ControlField.From("root", command.Privileged),
             new ControlField("usage", command.Usage()),
-        ])));
+        ])).Concat(CommandTable.SubdriverCommands.Select(command => new ControlRecord("subdriver-command",
+        [
+            new ControlField("subdriver", command.Subdriver),
+            new ControlField("command", command.Command),
+            ControlField.From("root", command.Privileged),
+            new ControlField("usage", SubdriverUsage(command)),
+        ]))));
+
+    /// <summary>A subdriver command as one <c>help</c> line, such as <c>ioctl-subdriver subdriver=physical name=TEXT command=flush  -- ... (privileged)</c>.</summary>
+    public static string SubdriverUsage(SubdriverCommandSpec command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parts = new List<string> { ControlVerbs.IoctlSubdriver, $"subdriver={command.Subdriver}", "name=TEXT", $"command={command.Command}" };
+        parts.AddRange(command.Fields.Select(field => field.Usage()));
+        var usage = string.Join(' ', parts);
+        return command.Privileged ? $"{usage}  -- {command.Summary} (privileged)" : $"{usage}  -- {command.Summary}";
+    }
 
     /// <summary>Indexes a command table by verb, refusing a verb or a field declared twice.</summary>
     internal static Dictionary<string, CommandSpec> Index(IEnumerable<CommandSpec> commands)

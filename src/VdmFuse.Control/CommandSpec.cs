@@ -1,9 +1,9 @@
 namespace VdmFuse.Control;
 
-/// <summary>One verb of the control language: the fields it accepts and whether only root may run it.</summary>
+/// <summary>One verb of the control language: the fields it accepts and whether only privileged callers may run it.</summary>
 /// <param name="Verb">The command name in kebab-case, such as "create-instance".</param>
 /// <param name="Summary">A short sentence for <c>help</c>.</param>
-/// <param name="Privileged">Whether the caller must be root.</param>
+/// <param name="Privileged">Whether the caller must be privileged (root, the daemon's own user, or a member of the administrators' group).</param>
 /// <param name="Fields">The accepted fields, in the order <c>help</c> lists them.</param>
 public sealed record CommandSpec(string Verb, string Summary, bool Privileged, IReadOnlyList<FieldSpec> Fields)
 {
@@ -26,6 +26,6 @@ public sealed record CommandSpec(string Verb, string Summary, bool Privileged, I
         var parts = new List<string> { Verb };
         parts.AddRange(Fields.Select(field => field.Usage()));
         var usage = string.Join(' ', parts);
-        return Privileged ? $"{usage}  -- {Summary} (root only)" : $"{usage}  -- {Summary}";
+        return Privileged ? $"{usage}  -- {Summary} (privileged)" : $"{usage}  -- {Summary}";
     }
 }

@@ -1,11 +1,15 @@
 namespace VdmFuse.Control;
 
 /// <summary>
-/// The commands of the control language, one entry per verb. Adding a command means adding an
-/// entry here (and its verb to <see cref="ControlVerbs"/>); nothing is discovered by reflection.
+/// The commands of the control language, one entry per verb, and the commands of each subdriver.
+/// Adding a command means adding an entry here (and its verb to <see cref="ControlVerbs"/>; its
+/// binary packet to <see cref="PacketLayouts"/>); nothing is discovered by reflection.
 /// </summary>
 public static class CommandTable
 {
+    /// <summary>The subdriver names, in the order of their ids in the binary packets (1 = physical).</summary>
+    public static IReadOnlyList<string> Subdrivers { get; } = ["physical", "partition", "mirror", "remap", "fault"];
+
     /// <summary>The commands the daemon understands, in the order <c>help</c> lists them.</summary>
     public static IReadOnlyList<CommandSpec> Commands { get; } =
     [
@@ -17,6 +21,7 @@ public static class CommandTable
             FieldSpec.RequiredWhen("child", FieldType.Text, "subdriver", "partition"),
             FieldSpec.RequiredWhen("start", FieldType.Blocks, "subdriver", "partition"),
             FieldSpec.RequiredWhen("size", FieldType.Blocks, "subdriver", "partition"),
+            FieldSpec.Optional("remap"),
             FieldSpec.Optional("exported", FieldType.Boolean),
             FieldSpec.Optional("persistent", FieldType.Boolean),
         ]),
@@ -24,7 +29,67 @@ public static class CommandTable
         [
             FieldSpec.Required("name"),
         ]),
-        new(ControlVerbs.GetInstances, "list the disk instances", Privileged: false, []),
+        new(ControlVerbs.LinkChildInstance, "link a child instance under a parent", Privileged: true,
+        [
+            FieldSpec.Required("parent"),
+            FieldSpec.Required("child"),
+        ]),
+        new(ControlVerbs.UnlinkChildInstance, "unlink a child instance from its parent", Privileged: true,
+        [
+            FieldSpec.Required("parent"),
+            FieldSpec.Required("child"),
+        ]),
+        new(ControlVerbs.GetChildInstance, "count the children of an instance (available=0) or return the next one (available=1)", Privileged: false,
+        [
+            FieldSpec.Required("parent"),
+            FieldSpec.Optional("parent-subdriver"),
+            FieldSpec.Required("available", FieldType.Boolean),
+            FieldSpec.Optional("key", FieldType.Integer),
+        ]),
+        new(ControlVerbs.GetAttributes, "show the subdriver attributes of an instance", Privileged: false,
+        [
+            FieldSpec.Required("name"),
+        ]),
+        new(ControlVerbs.UpdateAttributes, "change the subdriver attributes of an instance", Privileged: true,
+        [
+            FieldSpec.Required("name"),
+            FieldSpec.Optional("subdriver"),
+            FieldSpec.Optional("start", FieldType.Blocks),
+            FieldSpec.Optional("size", FieldType.Blocks),
+        ]),
+        new(ControlVerbs.IoctlSubdriver, "run a subdriver command (privileged when it changes state)", Privileged: false,
+        [
+            FieldSpec.Required("subdriver"),
+            FieldSpec.Required("name"),
+            FieldSpec.Required("command"),
+        ]),
+        new(ControlVerbs.GetInstances, "list the disk instances (with key=K: the one after K)", Privileged: false,
+        [
+            FieldSpec.Optional("key", FieldType.Integer),
+        ]),
+        new(ControlVerbs.DskGet, "show the size and geometry of an instance", Privileged: false,
+        [
+            FieldSpec.Required("name"),
+        ]),
+        new(ControlVerbs.DskUsage, "show the I/O statistics of an instance", Privileged: false,
+        [
+            FieldSpec.Required("name"),
+        ]),
+        new(ControlVerbs.DskGetAddress, "show where a block of an instance lives, down to the physical disk", Privileged: false,
+        [
+            FieldSpec.Required("name"),
+            FieldSpec.Required("block", FieldType.Blocks),
+        ]),
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
+    ];
+
+    /// <summary>
+    /// The subdriver commands that <c>ioctl-subdriver</c> runs, with the privilege each needs: the
+    /// commands that change state are privileged, the ones that only report are open to all.
+    /// </summary>
+    public static IReadOnlyList<SubdriverCommandSpec> SubdriverCommands { get; } =
+    [
+        new("physical", "flush", 1, "write the backing file's cached data to its disk (fdatasync)", Privileged: true, []),
+        new("physical", "get-info", 2, "show the backing file: path, size, sector size, direct I/O, block device, identity", Privileged: false, []),
     ];
 }

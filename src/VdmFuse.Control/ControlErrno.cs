@@ -13,6 +13,9 @@ public static class ControlErrno
     /// <summary>No such instance or file.</summary>
     public const int ENOENT = 2;
 
+    /// <summary>I/O error: a reply cannot be put into its binary packet.</summary>
+    public const int EIO = 5;
+
     /// <summary>Argument list too long: the command line exceeds <see cref="TextCodec.MaxLineBytes"/>.</summary>
     public const int E2BIG = 7;
 
@@ -24,6 +27,15 @@ public static class ControlErrno
 
     /// <summary>The command or one of its fields is malformed.</summary>
     public const int EINVAL = 22;
+
+    /// <summary>Not a command this file understands: an ioctl number that is not one of vdmfuse's.</summary>
+    public const int ENOTTY = 25;
+
+    /// <summary>A reply value does not fit its binary packet field.</summary>
+    public const int ERANGE = 34;
+
+    /// <summary>A name or path does not fit its binary packet field.</summary>
+    public const int ENAMETOOLONG = 36;
 
     /// <summary>The command is known but not implemented.</summary>
     public const int ENOSYS = 38;

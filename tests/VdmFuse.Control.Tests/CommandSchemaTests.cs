@@ -8,14 +8,27 @@ public class CommandSchemaTests
     [Fact]
     public void Default_Verbs_AreTheDeclaredTableInOrder()
     {
-        Assert.Equal(["create-instance", "delete-instance", "get-instances", "help"],
+        Assert.Equal(
+            [
+                "create-instance", "delete-instance", "link-child-instance", "unlink-child-instance", "get-child-instance",
+                "get-attributes", "update-attributes", "ioctl-subdriver", "get-instances", "dsk-get", "dsk-usage",
+                "dsk-get-address", "help",
+            ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
 
     [Theory]
     [InlineData("create-instance", true)]
     [InlineData("delete-instance", true)]
+    [InlineData("link-child-instance", true)]
+    [InlineData("unlink-child-instance", true)]
+    [InlineData("update-attributes", true)]
+    [InlineData("get-child-instance", false)]
+    [InlineData("get-attributes", false)]
     [InlineData("get-instances", false)]
+    [InlineData("dsk-get", false)]
+    [InlineData("dsk-usage", false)]
+    [InlineData("dsk-get-address", false)]
     [InlineData("help", false)]
     public void IsPrivileged_DefaultVerb_MatchesTable(string verb, bool privileged)
     {
@@ -35,6 +48,54 @@ public class CommandSchemaTests
     {
         CommandSchema.CheckPermission(TextCodec.Parse("delete-instance name=d0")!, 0);
         CommandSchema.CheckPermission(TextCodec.Parse("get-instances")!, 1000);
+    }
+
+    [Theory]
+    [InlineData("ioctl-subdriver subdriver=physical name=d0 command=flush", true)]
+    [InlineData("ioctl-subdriver subdriver=physical name=d0 command=get-info", false)]
+    public void IsPrivileged_SubdriverCommand_FollowsTheSubdriverCommandTable(string line, bool privileged)
+    {
+        Assert.Equal(privileged, CommandSchema.IsPrivileged(TextCodec.Parse(line)!));
+    }
+
+    [Fact]
+    public void IsPrivileged_UnknownSubdriverCommand_ThrowsEinvalNamingIt()
+    {
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: subdriver physical has no command 'x'",
+            () => CommandSchema.IsPrivileged(new ControlCommand("ioctl-subdriver",
+                new ControlField("subdriver", "physical"), new ControlField("name", "d0"), new ControlField("command", "x"))));
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown subdriver 'disk' (known: physical, partition, mirror, remap, fault)",
+            () => CommandSchema.IsPrivileged(new ControlCommand("ioctl-subdriver",
+                new ControlField("subdriver", "disk"), new ControlField("name", "d0"), new ControlField("command", "flush"))));
+    }
+
+    [Fact]
+    public void Parse_SubdriverWithoutThatCommand_ThrowsEinvalNamingSubdriverAndCommand()
+    {
+        ControlAssert.ParseFails(ControlErrno.EINVAL, "ioctl-subdriver: subdriver partition has no command 'flush'",
+            "ioctl-subdriver subdriver=partition name=p0 command=flush");
+        ControlAssert.ParseFails(ControlErrno.EINVAL, "ioctl-subdriver: subdriver physical has no command 'x'",
+            "ioctl-subdriver subdriver=physical name=d0 command=x");
+    }
+
+    [Fact]
+    public void CheckPermission_UnprivilegedCallerWithAdminGroup_ThrowsEpermNamingTheGroup()
+    {
+        var command = TextCodec.Parse("create-instance subdriver=physical name=d0 path=/tmp/x")!;
+        ControlAssert.Fails(ControlErrno.EPERM, "create-instance: only root or members of group 'vdmadm' may run this command (caller uid 1000)",
+            () => CommandSchema.CheckPermission(command, callerIsPrivileged: false, 1000, "vdmadm"));
+        ControlAssert.Fails(ControlErrno.EPERM, "create-instance: only root may run this command (caller uid 1000)",
+            () => CommandSchema.CheckPermission(command, callerIsPrivileged: false, 1000, null));
+        ControlAssert.Fails(ControlErrno.EPERM, "ioctl-subdriver: only root or members of group '1234' may run this command (caller uid 7)",
+            () => CommandSchema.CheckPermission(TextCodec.Parse("ioctl-subdriver subdriver=physical name=d0 command=flush")!, false, 7, "1234"));
+    }
+
+    [Fact]
+    public void CheckPermission_PrivilegedCallerOrOpenCommand_Passes()
+    {
+        CommandSchema.CheckPermission(TextCodec.Parse("delete-instance name=d0")!, callerIsPrivileged: true, 1000, "vdmadm");
+        CommandSchema.CheckPermission(TextCodec.Parse("dsk-usage name=d0")!, callerIsPrivileged: false, 1000, "vdmadm");
+        CommandSchema.CheckPermission(TextCodec.Parse("ioctl-subdriver subdriver=physical name=d0 command=get-info")!, false, 1000, "vdmadm");
     }
 
     [Fact]
@@ -80,7 +141,7 @@ public class CommandSchemaTests
     }
 
     [Fact]
-    public void HelpText_DefaultSchema_HasOneLinePerVerbWithItsFields()
+    public void HelpText_DefaultSchema_HasOneLinePerVerbAndSubdriverCommand()
     {
         var lines = CommandSchema.HelpText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(lines, CommandSchema.HelpLines());
@@ -88,11 +149,22 @@ public class CommandSchemaTests
         Assert.Equal(
             [
                 "create-instance subdriver=TEXT name=TEXT path=TEXT (if subdriver=physical) child=TEXT (if subdriver=partition) " +
-                "start=BLOCKS (if subdriver=partition) size=BLOCKS (if subdriver=partition) [exported=yes|no] [persistent=yes|no]" +
-                "  -- create a disk instance (root only)",
-                "delete-instance name=TEXT  -- delete a disk instance (root only)",
-                "get-instances  -- list the disk instances",
+                "start=BLOCKS (if subdriver=partition) size=BLOCKS (if subdriver=partition) [remap=TEXT] [exported=yes|no] [persistent=yes|no]" +
+                "  -- create a disk instance (privileged)",
+                "delete-instance name=TEXT  -- delete a disk instance (privileged)",
+                "link-child-instance parent=TEXT child=TEXT  -- link a child instance under a parent (privileged)",
+                "unlink-child-instance parent=TEXT child=TEXT  -- unlink a child instance from its parent (privileged)",
+                "get-child-instance parent=TEXT [parent-subdriver=TEXT] available=yes|no [key=N]  -- count the children of an instance (available=0) or return the next one (available=1)",
+                "get-attributes name=TEXT  -- show the subdriver attributes of an instance",
+                "update-attributes name=TEXT [subdriver=TEXT] [start=BLOCKS] [size=BLOCKS]  -- change the subdriver attributes of an instance (privileged)",
+                "ioctl-subdriver subdriver=TEXT name=TEXT command=TEXT  -- run a subdriver command (privileged when it changes state)",
+                "get-instances [key=N]  -- list the disk instances (with key=K: the one after K)",
+                "dsk-get name=TEXT  -- show the size and geometry of an instance",
+                "dsk-usage name=TEXT  -- show the I/O statistics of an instance",
+                "dsk-get-address name=TEXT block=BLOCKS  -- show where a block of an instance lives, down to the physical disk",
                 "help  -- list the commands",
+                "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
+                "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
             ],
             lines);
     }
@@ -103,12 +175,16 @@ public class CommandSchemaTests
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(4, reply.Records.Count);
-        Assert.All(reply.Records, record => Assert.Equal("command", record.Tag));
+        Assert.Equal(15, reply.Records.Count);
+        Assert.All(reply.Records.Take(13), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(13), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[13].Find("command"));
+        Assert.Equal("yes", reply.Records[13].Find("root"));
+        Assert.Equal("no", reply.Records[14].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
-        Assert.Equal("no", reply.Records[2].Find("root"));
-        Assert.Equal("delete-instance name=TEXT  -- delete a disk instance (root only)", reply.Records[1].Find("usage"));
+        Assert.Equal("no", reply.Records[4].Find("root"));
+        Assert.Equal("delete-instance name=TEXT  -- delete a disk instance (privileged)", reply.Records[1].Find("usage"));
         Assert.Equal(reply, TextCodec.ParseReply(TextCodec.Format(reply)));
     }
 }

@@ -7,7 +7,7 @@ namespace VdmFuse.Control.Tests;
 /// <summary>Random and mutated lines: the codec may reject them, but only with a <see cref="ControlException"/>.</summary>
 public class TextCodecFuzzTests
 {
-    private const int Iterations = 100_000;
+    private static readonly int Iterations = FuzzIterations.Count;
 
     private static readonly string[] Seeds =
     [

@@ -1,0 +1,278 @@
+/*
+ * vdmfuse/vdm.h - the packets of the vdmfuse control plane.
+ *
+ * vdmfuse is driven with the Virtual Disk Manager's ioctl packets (DG/UX vdm(7),
+ * vdmphys(7), vdmpart(7), vdmmirr(7), vdmremap(7)), flattened: every pointer of the
+ * original packets is replaced by the pointed-to packet inline, so a packet is one
+ * flat, fixed-size, little-endian structure. The same packet travels three ways:
+ *
+ *   1. ioctl(fd, VDM_IOC_<COMMAND>, &packet) on /mnt/vdm/vdm, or on an exported
+ *      instance file (dsk/NAME, rdsk/NAME, plex/NAME) where an instance is implied;
+ *   2. write(fd, &request, sizeof request) on /mnt/vdm/vdm, where request is a
+ *      struct vdm_request_header followed by the packet, then read(fd, &reply, ...)
+ *      of a struct vdm_reply_header followed by the packet with its output fields;
+ *   3. a text line "verb key=value ..." on /mnt/vdm/vdm (docs/CONTROL.md).
+ *
+ * Rules, as in the manual pages: set version to VDM_PACKET_VERSION_0; every byte
+ * that is not an input field of the command must be zero (EINVAL otherwise); names
+ * are NUL-terminated within their field (at most VDM_NAME_SIZE - 1 bytes, no '/').
+ * Device numbers name instances; VDM_NODEV means "none".
+ */
+#ifndef VDMFUSE_VDM_H
+#define VDMFUSE_VDM_H
+
+#include <stdint.h>
+#include <linux/ioctl.h>
+
+#define VDM_PACKET_VERSION_0     0u
+#define VDM_REQUEST_MAGIC        0x514d4456u   /* "VDMQ" little-endian */
+#define VDM_REPLY_MAGIC          0x524d4456u   /* "VDMR" little-endian */
+#define VDM_NAME_SIZE            64
+#define VDM_PATH_SIZE            1024
+#define VDM_MESSAGE_SIZE         256
+#define VDM_NODEV                0xffffffffu
+#define VDM_MAX_ADDRESS_DEPTH    8
+
+/* Subdriver ids. */
+#define VDM_SUBDRIVER_NON_VDM    0xffffffffu   /* a child that is not a vdmfuse instance */
+#define VDM_SUBDRIVER_PHYSICAL   1u
+#define VDM_SUBDRIVER_PARTITION  2u
+#define VDM_SUBDRIVER_MIRROR     3u
+#define VDM_SUBDRIVER_REMAP      4u
+#define VDM_SUBDRIVER_FAULT      5u
+
+/* Command numbers (the command field of the headers; the nr of the ioctl numbers). */
+#define VDM_CMD_CREATE_INSTANCE        1u
+#define VDM_CMD_DELETE_INSTANCE        2u
+#define VDM_CMD_LINK_CHILD_INSTANCE    3u
+#define VDM_CMD_UNLINK_CHILD_INSTANCE  4u
+#define VDM_CMD_GET_CHILD_INSTANCE     5u
+#define VDM_CMD_GET_ATTRIBUTES         6u
+#define VDM_CMD_UPDATE_ATTRIBUTES      7u
+#define VDM_CMD_IOCTL_SUBDRIVER        8u
+#define VDM_CMD_GET_INSTANCES          9u
+#define VDM_CMD_DSK_GET               16u   /* DSKIOCGET */
+#define VDM_CMD_DSK_USAGE             17u   /* DSKIOCUSAGE */
+#define VDM_CMD_DSK_GET_ADDRESS       18u   /* DSKIOCGETADDRESS */
+
+/* ---- headers of the write/read front door ------------------------------------ */
+
+struct vdm_request_header {
+    uint32_t magic;            /* VDM_REQUEST_MAGIC */
+    uint32_t version;          /* VDM_PACKET_VERSION_0 */
+    uint32_t command;          /* VDM_CMD_* */
+    uint32_t length;           /* bytes of the packet that follows: sizeof its struct */
+};
+
+struct vdm_reply_header {
+    uint32_t magic;            /* VDM_REPLY_MAGIC */
+    uint32_t version;
+    uint32_t command;
+    uint32_t length;           /* bytes of the packet that follows (0 after an error) */
+    int32_t  error;            /* 0, or the positive errno the write(2) failed with */
+    uint32_t reserved;
+    char     message[VDM_MESSAGE_SIZE]; /* the error's sentence, NUL-terminated; empty on success */
+};
+
+/* ---- common pieces --------------------------------------------------------------- */
+
+/* Names an instance: by device number, or (for a missing child) by its id. */
+struct vdm_instance_specifier {
+    uint32_t device_number_used;   /* 1: device_number is valid; 0: the id is */
+    uint32_t device_number;
+    uint32_t id_generation;
+    uint32_t id_system_id;
+};
+
+/* Subdriver attribute packets (vdmphys(7), vdmpart(7)); later issues add mirror, remap, fault. */
+struct vdm_physical_attributes {
+    uint32_t version;
+    uint32_t flags;                /* out: VDM_PHYS_DIRECT | VDM_PHYS_BLOCK_DEVICE */
+    uint64_t size;                 /* out: bytes */
+    uint32_t sector_size;          /* out: logical sector size */
+    uint32_t reserved;
+    char     path[VDM_PATH_SIZE];  /* in (create), out (get): image file or block device */
+};
+#define VDM_PHYS_DIRECT        0x1u
+#define VDM_PHYS_BLOCK_DEVICE  0x2u
+
+struct vdm_partition_attributes {
+    uint32_t version;
+    uint32_t child_device_number;  /* in (create), out: the instance partitioned */
+    uint64_t start;                /* 512-byte blocks on the child */
+    uint64_t size;                 /* 512-byte blocks */
+    uint32_t remap_device_number;  /* VDM_NODEV, or a remap instance linked as a child */
+    uint32_t reserved;
+};
+
+union vdm_subdriver_attributes {
+    struct vdm_physical_attributes  physical;
+    struct vdm_partition_attributes partition;
+    uint8_t                         raw[1056];
+};
+
+/* ---- the framework commands (vdm(7)) -------------------------------------------- */
+
+struct vdm_create_instance_packet {
+    uint32_t version;
+    uint32_t subdriver_id;         /* VDM_SUBDRIVER_* */
+    char     name[VDM_NAME_SIZE];
+    uint32_t persistent;           /* 1: recorded in the configuration database */
+    uint32_t not_exported;         /* 1: no files under dsk/ and rdsk/ */
+    uint32_t device_number;        /* out */
+    uint32_t reserved;
+    union vdm_subdriver_attributes attributes;  /* in: the subdriver's create packet */
+};
+
+struct vdm_delete_instance_packet {
+    uint32_t version;
+    uint32_t device_number;
+};
+
+/* Role packets of children (filled in by the parent's subdriver). */
+union vdm_child_role {
+    uint8_t raw[64];
+};
+
+struct vdm_link_child_instance_packet {
+    uint32_t version;
+    uint32_t parent_device_number;
+    struct vdm_instance_specifier child_instance;
+    union vdm_child_role role;     /* in: the child's role, where the parent's subdriver has one */
+};
+
+struct vdm_unlink_child_instance_packet {
+    uint32_t version;
+    uint32_t parent_device_number;
+    struct vdm_instance_specifier child_instance;
+};
+
+struct vdm_get_child_instance_packet {
+    uint32_t version;
+    uint32_t parent_subdriver_id;  /* in: must match the parent's */
+    uint32_t parent_device_number;
+    uint32_t available;            /* in: 0 = count the children, 1 = return the next one */
+    uint32_t key;                  /* in/out: 0 to start; the daemon advances it */
+    uint32_t count;                /* out (available = 0): number of children */
+    /* out (available = 1): the child (dgvdmchildinstancepacket, inline) */
+    struct vdm_instance_specifier child_instance;
+    uint32_t child_subdriver_id;
+    uint32_t reserved;
+    union vdm_child_role child_role;
+};
+
+struct vdm_get_attributes_packet {
+    uint32_t version;
+    uint32_t device_number;
+    uint32_t subdriver_id;         /* out */
+    uint32_t reserved;
+    union vdm_subdriver_attributes attributes;   /* out */
+};
+
+struct vdm_update_attributes_packet {
+    uint32_t version;
+    uint32_t device_number;
+    uint32_t subdriver_id;         /* in: must match the instance's */
+    uint32_t reserved;
+    union vdm_subdriver_attributes attributes;   /* in */
+};
+
+struct vdm_ioctl_subdriver_packet {
+    uint32_t version;
+    uint32_t subdriver_id;
+    uint32_t instance_device_number;
+    uint32_t command;              /* the subdriver's command number */
+    uint8_t  argument[1024];       /* in/out: the subdriver command's packet, inline */
+};
+
+/* Listing: one instance per call, iterated with a key, ENOENT after the last. */
+struct vdm_get_instances_packet {
+    uint32_t version;
+    uint32_t key;                  /* in/out: 0 to start */
+    uint32_t device_number;        /* out */
+    uint32_t subdriver_id;         /* out */
+    char     name[VDM_NAME_SIZE];  /* out */
+    uint64_t size;                 /* out: bytes */
+    uint32_t children;             /* out: number of children */
+    uint32_t parents;              /* out: number of parents */
+    uint32_t exported;             /* out */
+    uint32_t open_count;           /* out */
+};
+
+/* ---- common disk commands on every instance -------------------------------------- */
+
+/* DSKIOCGET: size and geometry; EINVAL when the instance is not usable. */
+struct vdm_dsk_get_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in (ignored on an instance file) */
+    uint64_t total_blocks;         /* out: 512-byte blocks */
+    uint32_t sector_size;          /* out */
+    uint32_t sectors_per_track;    /* out */
+    uint32_t tracks_per_cylinder;  /* out */
+    uint32_t cylinders;            /* out */
+};
+
+/* DSKIOCUSAGE: the I/O statistics. */
+struct vdm_dsk_usage_packet {
+    uint32_t version;
+    uint32_t device_number;
+    uint64_t reads;
+    uint64_t writes;
+    uint64_t blocks_read;          /* 512-byte blocks */
+    uint64_t blocks_written;
+    uint64_t errors;
+    uint64_t read_time_us;
+    uint64_t write_time_us;
+};
+
+/* DSKIOCGETADDRESS: where a block lives, from the instance down to the physical disk. */
+struct vdm_address_level {
+    uint32_t device_number;
+    uint32_t subdriver_id;
+    uint64_t block;                /* 512-byte block within that instance */
+};
+
+struct vdm_dsk_get_address_packet {
+    uint32_t version;
+    uint32_t device_number;
+    uint64_t block;                /* in: 512-byte block of the instance */
+    uint32_t depth;                /* out: number of levels */
+    uint32_t reserved;
+    struct vdm_address_level levels[VDM_MAX_ADDRESS_DEPTH];  /* out: levels[0] is the instance itself */
+};
+
+/* ---- subdriver commands (the command field of struct vdm_ioctl_subdriver_packet) --- */
+
+/* Physical subdriver. flush: fdatasync of the backing file (privileged; no argument).
+ * get-info: the backing file or device (open to all; argument struct vdm_physical_info, out). */
+#define VDM_PHYS_CMD_FLUSH     1u
+#define VDM_PHYS_CMD_GET_INFO  2u
+
+struct vdm_physical_info {
+    uint32_t version;
+    uint32_t flags;                /* VDM_PHYS_DIRECT | VDM_PHYS_BLOCK_DEVICE */
+    uint64_t size;                 /* bytes */
+    uint32_t sector_size;
+    uint32_t reserved;
+    uint64_t backing_device;       /* st_dev of the image file, or st_rdev of the block device */
+    uint64_t backing_inode;        /* st_ino of the image file (0 for a block device) */
+    char     path[VDM_PATH_SIZE - 40];
+};
+
+/* ---- ioctl numbers: _IOWR('v', command, packet) ------------------------------------ */
+
+#define VDM_IOC_TYPE 'v'
+#define VDM_IOC_CREATE_INSTANCE       _IOWR(VDM_IOC_TYPE, VDM_CMD_CREATE_INSTANCE, struct vdm_create_instance_packet)
+#define VDM_IOC_DELETE_INSTANCE       _IOWR(VDM_IOC_TYPE, VDM_CMD_DELETE_INSTANCE, struct vdm_delete_instance_packet)
+#define VDM_IOC_LINK_CHILD_INSTANCE   _IOWR(VDM_IOC_TYPE, VDM_CMD_LINK_CHILD_INSTANCE, struct vdm_link_child_instance_packet)
+#define VDM_IOC_UNLINK_CHILD_INSTANCE _IOWR(VDM_IOC_TYPE, VDM_CMD_UNLINK_CHILD_INSTANCE, struct vdm_unlink_child_instance_packet)
+#define VDM_IOC_GET_CHILD_INSTANCE    _IOWR(VDM_IOC_TYPE, VDM_CMD_GET_CHILD_INSTANCE, struct vdm_get_child_instance_packet)
+#define VDM_IOC_GET_ATTRIBUTES        _IOWR(VDM_IOC_TYPE, VDM_CMD_GET_ATTRIBUTES, struct vdm_get_attributes_packet)
+#define VDM_IOC_UPDATE_ATTRIBUTES     _IOWR(VDM_IOC_TYPE, VDM_CMD_UPDATE_ATTRIBUTES, struct vdm_update_attributes_packet)
+#define VDM_IOC_IOCTL_SUBDRIVER       _IOWR(VDM_IOC_TYPE, VDM_CMD_IOCTL_SUBDRIVER, struct vdm_ioctl_subdriver_packet)
+#define VDM_IOC_GET_INSTANCES         _IOWR(VDM_IOC_TYPE, VDM_CMD_GET_INSTANCES, struct vdm_get_instances_packet)
+#define VDM_IOC_DSK_GET               _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_GET, struct vdm_dsk_get_packet)
+#define VDM_IOC_DSK_USAGE             _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_USAGE, struct vdm_dsk_usage_packet)
+#define VDM_IOC_DSK_GET_ADDRESS       _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_GET_ADDRESS, struct vdm_dsk_get_address_packet)
+
+#endif /* VDMFUSE_VDM_H */

@@ -1,0 +1,237 @@
+using static VdmFuse.Control.PacketDirection;
+using static VdmFuse.Control.PacketFieldType;
+using static VdmFuse.Control.PacketMapping;
+
+namespace VdmFuse.Control;
+
+/// <summary>
+/// The binary packets, one explicit table: for each command, the C struct of <c>vdm.h</c>, its size,
+/// and each field's name, offset, size, type, direction and text mapping. Decoding, reply encoding,
+/// the ioctl numbers and the rule that every byte that is not an input must be zero all come from
+/// this table; a test compiles <c>vdm.h</c> and checks every row against it.
+/// </summary>
+public static class PacketLayouts
+{
+    private static readonly PacketCondition[] Physical = [new("subdriver-id", VdmAbi.SubdriverPhysical)];
+    private static readonly PacketCondition[] Partition = [new("subdriver-id", VdmAbi.SubdriverPartition)];
+    private static readonly PacketCondition[] PhysicalGetInfo = [new("subdriver-id", VdmAbi.SubdriverPhysical), new("command", 2)];
+    private static readonly PacketCondition[] Counting = [new("available", 0)];
+    private static readonly PacketCondition[] Iterating = [new("available", 1)];
+    private static readonly PacketCondition[] ChildByDevice = [new("available", 1), new("child-instance.device-number-used", 1)];
+    private static readonly PacketCondition[] ChildById = [new("available", 1), new("child-instance.device-number-used", 0)];
+    private static readonly PacketCondition[] LinkByDevice = [new("child-instance.device-number-used", 1)];
+    private static readonly PacketBit[] PhysicalFlags = [new("direct", VdmAbi.PhysDirect), new("block-device", VdmAbi.PhysBlockDevice)];
+
+    /// <summary><c>struct vdm_request_header</c>, which precedes a packet written to the control file.</summary>
+    public static PacketLayout RequestHeader { get; } = new(0, "request-header", "vdm_request_header", 16, null,
+    [
+        Row("magic", 0, U32, Unused), Row("version", 4, U32, Unused), Row("command", 8, U32, Unused), Row("length", 12, U32, Unused),
+    ]);
+
+    /// <summary><c>struct vdm_reply_header</c>, which precedes a packet read back from the control file.</summary>
+    public static PacketLayout ReplyHeader { get; } = new(0, "reply-header", "vdm_reply_header", 280, null,
+    [
+        Row("magic", 0, U32, Unused), Row("version", 4, U32, Unused), Row("command", 8, U32, Unused), Row("length", 12, U32, Unused),
+        Row("error", 16, I32, Unused), Row("reserved", 20, U32, Unused), Row("message", 24, Bytes, Unused, size: VdmAbi.MessageSize),
+    ]);
+
+    /// <summary>The packets of every command, in command-number order.</summary>
+    public static IReadOnlyList<PacketLayout> Commands { get; } =
+    [
+        new(VdmAbi.CmdCreateInstance, ControlVerbs.CreateInstance, "vdm_create_instance_packet", 1144, null,
+        [
+            Version("version", 0),
+            Row("subdriver-id", 4, U32, In, Subdriver, "subdriver"),
+            Row("name", 8, Name, In, Text, "name"),
+            Row("persistent", 72, U32, In, Flag, "persistent"),
+            Row("not-exported", 76, U32, In, NegatedFlag, "exported"),
+            Row("device-number", 80, U32, Out, Number, "device-number"),
+            Reserved("reserved", 84),
+            Version("attributes.physical.version", 88) with { When = Physical },
+            Row("attributes.physical.flags", 92, U32, Unused) with { When = Physical },
+            Row("attributes.physical.size", 96, U64, Unused) with { When = Physical },
+            Row("attributes.physical.sector-size", 104, U32, Unused) with { When = Physical },
+            Reserved("attributes.physical.reserved", 108) with { When = Physical },
+            Row("attributes.physical.path", 112, PacketFieldType.Path, In, Text, "path") with { When = Physical },
+            Version("attributes.partition.version", 88) with { When = Partition },
+            Row("attributes.partition.child-device-number", 92, U32, In, Device, "child") with { When = Partition },
+            Row("attributes.partition.start", 96, U64, In, Number, "start") with { When = Partition },
+            Row("attributes.partition.size", 104, U64, In, Number, "size") with { When = Partition },
+            Row("attributes.partition.remap-device-number", 112, U32, In, DeviceOrNone, "remap") with { When = Partition },
+            Reserved("attributes.partition.reserved", 116) with { When = Partition },
+        ]),
+        new(VdmAbi.CmdDeleteInstance, ControlVerbs.DeleteInstance, "vdm_delete_instance_packet", 8, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+        ]),
+        new(VdmAbi.CmdLinkChildInstance, ControlVerbs.LinkChildInstance, "vdm_link_child_instance_packet", 88, "parent",
+        [
+            Version("version", 0),
+            Row("parent-device-number", 4, U32, In, Device, "parent"),
+            Row("child-instance.device-number-used", 8, U32, In, Selector, "child"),
+            Row("child-instance.device-number", 12, U32, In, Device, "child") with { When = LinkByDevice },
+            Row("child-instance.id-generation", 16, U32, Unused),
+            Row("child-instance.id-system-id", 20, U32, Unused),
+            Row("role", 24, Bytes, Unused, size: 64),
+        ]),
+        new(VdmAbi.CmdUnlinkChildInstance, ControlVerbs.UnlinkChildInstance, "vdm_unlink_child_instance_packet", 24, "parent",
+        [
+            Version("version", 0),
+            Row("parent-device-number", 4, U32, In, Device, "parent"),
+            Row("child-instance.device-number-used", 8, U32, In, Selector, "child"),
+            Row("child-instance.device-number", 12, U32, In, Device, "child") with { When = LinkByDevice },
+            Row("child-instance.id-generation", 16, U32, Unused),
+            Row("child-instance.id-system-id", 20, U32, Unused),
+        ]),
+        new(VdmAbi.CmdGetChildInstance, ControlVerbs.GetChildInstance, "vdm_get_child_instance_packet", 112, "parent",
+        [
+            Version("version", 0),
+            Row("parent-subdriver-id", 4, U32, In, Subdriver, "parent-subdriver"),
+            Row("parent-device-number", 8, U32, In, Device, "parent"),
+            Row("available", 12, U32, In, PacketMapping.Boolean, "available"),
+            Row("key", 16, U32, InOut, NumberIfNonZero, "key") with { When = Iterating },
+            Row("count", 20, U32, Out, Number, "count") with { When = Counting },
+            Row("child-instance.device-number-used", 24, U32, Out, Number, "device-number-used") with { When = Iterating },
+            Row("child-instance.device-number", 28, U32, Out, Device, "device-number") with { When = ChildByDevice },
+            Row("child-instance.id-generation", 32, U32, Out, Number, "id-generation") with { When = ChildById },
+            Row("child-instance.id-system-id", 36, U32, Out, Number, "id-system-id") with { When = ChildById },
+            Row("child-subdriver-id", 40, U32, Out, Subdriver, "child-subdriver") with { When = Iterating },
+            Reserved("reserved", 44),
+            Row("child-role", 48, Bytes, Unused, size: 64),
+        ]),
+        new(VdmAbi.CmdGetAttributes, ControlVerbs.GetAttributes, "vdm_get_attributes_packet", 1072, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("subdriver-id", 8, U32, Out, Subdriver, "subdriver"),
+            Reserved("reserved", 12),
+            Row("attributes.physical.version", 16, U32, Unused) with { When = Physical },
+            Row("attributes.physical.flags", 20, U32, Out, Bits) with { When = Physical, Bits = PhysicalFlags },
+            Row("attributes.physical.size", 24, U64, Out, Number, "size") with { When = Physical },
+            Row("attributes.physical.sector-size", 32, U32, Out, Number, "sector-size") with { When = Physical },
+            Reserved("attributes.physical.reserved", 36) with { When = Physical },
+            Row("attributes.physical.path", 40, PacketFieldType.Path, Out, Text, "path") with { When = Physical },
+            Row("attributes.partition.version", 16, U32, Unused) with { When = Partition },
+            Row("attributes.partition.child-device-number", 20, U32, Out, Device, "child-device-number") with { When = Partition, AlternateKey = "child" },
+            Row("attributes.partition.start", 24, U64, Out, Number, "start") with { When = Partition },
+            Row("attributes.partition.size", 32, U64, Out, Number, "size") with { When = Partition },
+            Row("attributes.partition.remap-device-number", 40, U32, Out, DeviceOrNone, "remap-device-number") with { When = Partition, AlternateKey = "remap" },
+            Reserved("attributes.partition.reserved", 44) with { When = Partition },
+        ]),
+        new(VdmAbi.CmdUpdateAttributes, ControlVerbs.UpdateAttributes, "vdm_update_attributes_packet", 1072, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("subdriver-id", 8, U32, In, Subdriver, "subdriver"),
+            Reserved("reserved", 12),
+            Version("attributes.physical.version", 16) with { When = Physical },
+            Row("attributes.physical.flags", 20, U32, Unused) with { When = Physical },
+            Row("attributes.physical.size", 24, U64, Unused) with { When = Physical },
+            Row("attributes.physical.sector-size", 32, U32, Unused) with { When = Physical },
+            Reserved("attributes.physical.reserved", 36) with { When = Physical },
+            Row("attributes.physical.path", 40, PacketFieldType.Path, Unused) with { When = Physical },
+            Version("attributes.partition.version", 16) with { When = Partition },
+            Row("attributes.partition.child-device-number", 20, U32, Unused) with { When = Partition },
+            Row("attributes.partition.start", 24, U64, In, Number, "start") with { When = Partition, RequiredInBinary = true },
+            Row("attributes.partition.size", 32, U64, In, Number, "size") with { When = Partition, RequiredInBinary = true },
+            Row("attributes.partition.remap-device-number", 40, U32, Unused) with { When = Partition },
+            Reserved("attributes.partition.reserved", 44) with { When = Partition },
+        ]),
+        new(VdmAbi.CmdIoctlSubdriver, ControlVerbs.IoctlSubdriver, "vdm_ioctl_subdriver_packet", 1040, "name",
+        [
+            Version("version", 0),
+            Row("subdriver-id", 4, U32, In, Subdriver, "subdriver"),
+            Row("instance-device-number", 8, U32, In, Device, "name"),
+            Row("command", 12, U32, In, SubdriverCommand, "command"),
+            Version("argument.get-info.version", 16) with { When = PhysicalGetInfo, Inner = Info("version") },
+            Row("argument.get-info.flags", 20, U32, Out, Bits) with { When = PhysicalGetInfo, Bits = PhysicalFlags, Inner = Info("flags") },
+            Row("argument.get-info.size", 24, U64, Out, Number, "size") with { When = PhysicalGetInfo, Inner = Info("size") },
+            Row("argument.get-info.sector-size", 32, U32, Out, Number, "sector-size") with { When = PhysicalGetInfo, Inner = Info("sector_size") },
+            Reserved("argument.get-info.reserved", 36) with { When = PhysicalGetInfo, Inner = Info("reserved") },
+            Row("argument.get-info.backing-device", 40, U64, Out, Number, "backing-device") with { When = PhysicalGetInfo, Inner = Info("backing_device") },
+            Row("argument.get-info.backing-inode", 48, U64, Out, Number, "backing-inode") with { When = PhysicalGetInfo, Inner = Info("backing_inode") },
+            Row("argument.get-info.path", 56, PacketFieldType.Path, Out, Text, "path", size: VdmAbi.PathSize - 40) with { When = PhysicalGetInfo, Inner = Info("path") },
+        ]),
+        new(VdmAbi.CmdGetInstances, ControlVerbs.GetInstances, "vdm_get_instances_packet", 104, null,
+        [
+            Version("version", 0),
+            Row("key", 4, U32, InOut, Number, "key"),
+            Row("device-number", 8, U32, Out, Device, "device-number"),
+            Row("subdriver-id", 12, U32, Out, Subdriver, "subdriver"),
+            Row("name", 16, Name, Out, Text, "name"),
+            Row("size", 80, U64, Out, Number, "size"),
+            Row("children", 88, U32, Out, Number, "child-count"),
+            Row("parents", 92, U32, Out, Number, "parent-count"),
+            Row("exported", 96, U32, Out, PacketMapping.Boolean, "exported"),
+            Row("open-count", 100, U32, Out, Number, "open"),
+        ]),
+        new(VdmAbi.CmdDskGet, ControlVerbs.DskGet, "vdm_dsk_get_packet", 32, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("total-blocks", 8, U64, Out, Number, "total-blocks"),
+            Row("sector-size", 16, U32, Out, Number, "sector-size"),
+            Row("sectors-per-track", 20, U32, Out, Number, "sectors-per-track"),
+            Row("tracks-per-cylinder", 24, U32, Out, Number, "tracks-per-cylinder"),
+            Row("cylinders", 28, U32, Out, Number, "cylinders"),
+        ]),
+        new(VdmAbi.CmdDskUsage, ControlVerbs.DskUsage, "vdm_dsk_usage_packet", 64, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("reads", 8, U64, Out, Number, "reads"),
+            Row("writes", 16, U64, Out, Number, "writes"),
+            Row("blocks-read", 24, U64, Out, Number, "blocks-read"),
+            Row("blocks-written", 32, U64, Out, Number, "blocks-written"),
+            Row("errors", 40, U64, Out, Number, "errors"),
+            Row("read-time-us", 48, U64, Out, Number, "read-time-us"),
+            Row("write-time-us", 56, U64, Out, Number, "write-time-us"),
+        ]),
+        new(VdmAbi.CmdDskGetAddress, ControlVerbs.DskGetAddress, "vdm_dsk_get_address_packet", 152, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("block", 8, U64, In, Number, "block"),
+            Row("depth", 16, U32, Out, Number, "depth"),
+            Reserved("reserved", 20),
+            Row("levels", 24, Bytes, Out, PacketMapping.Records, size: 16 * VdmAbi.MaxAddressDepth) with
+            {
+                Records = new PacketRecords("level", "depth", "vdm_address_level", 16, VdmAbi.MaxAddressDepth,
+                [
+                    Row("device-number", 0, U32, Out, Device, "device-number"),
+                    Row("subdriver-id", 4, U32, Out, Subdriver, "subdriver"),
+                    Row("block", 8, U64, Out, Number, "block"),
+                ]),
+            },
+        ]),
+    ];
+
+    private static readonly Dictionary<uint, PacketLayout> ByCommand = Commands.ToDictionary(layout => layout.Command);
+    private static readonly Dictionary<string, PacketLayout> ByVerb = Commands.ToDictionary(layout => layout.Verb, StringComparer.Ordinal);
+
+    /// <summary>The packet of command number <paramref name="command"/>, or <see langword="null"/>.</summary>
+    public static PacketLayout? Find(uint command) => ByCommand.GetValueOrDefault(command);
+
+    /// <summary>The packet of the verb <paramref name="verb"/>, or <see langword="null"/> for a verb with no binary form (help).</summary>
+    public static PacketLayout? Find(string verb) => ByVerb.GetValueOrDefault(verb);
+
+    private static PacketField Row(string name, int offset, PacketFieldType type, PacketDirection direction,
+        PacketMapping mapping = PacketMapping.None, string? key = null, int size = 0) =>
+        new(name, offset, size != 0 ? size : SizeOf(type), type, direction, mapping, key);
+
+    private static PacketField Version(string name, int offset) => new(name, offset, 4, U32, In, PacketMapping.Version);
+
+    private static PacketField Reserved(string name, int offset) => new(name, offset, 4, U32, Unused, PacketMapping.None);
+
+    private static PacketCMember Info(string member) => new("argument", "vdm_physical_info", member);
+
+    private static int SizeOf(PacketFieldType type) => type switch
+    {
+        U32 or I32 => 4,
+        U64 => 8,
+        Name => VdmAbi.NameSize,
+        PacketFieldType.Path => VdmAbi.PathSize,
+        _ => throw new ArgumentException("a bytes field needs an explicit size", nameof(type)),
+    };
+}

@@ -1,0 +1,50 @@
+namespace VdmFuse.Control;
+
+/// <summary>How a packet field's value maps to the text field named by its key.</summary>
+public enum PacketMapping
+{
+    /// <summary>Not carried in text (reserved space, a role packet no subdriver defines yet).</summary>
+    None,
+
+    /// <summary>A version field: must be <see cref="VdmAbi.PacketVersion0"/>.</summary>
+    Version,
+
+    /// <summary>A decimal number, always given.</summary>
+    Number,
+
+    /// <summary>A decimal number; 0 in a request means "not given".</summary>
+    NumberIfNonZero,
+
+    /// <summary>0 or 1, written "0" or "1", always given.</summary>
+    Boolean,
+
+    /// <summary>0 or 1; 1 gives <c>key=1</c>, 0 leaves the field out.</summary>
+    Flag,
+
+    /// <summary>0 or 1; 1 gives <c>key=0</c>, 0 leaves the field out (<c>not_exported</c> is <c>exported=0</c>).</summary>
+    NegatedFlag,
+
+    /// <summary>0 or 1 telling which of the next fields holds the value (device_number_used); 1 when the key is given.</summary>
+    Selector,
+
+    /// <summary>An instance's device number; 0 in a request means "not given"; VDM_NODEV is refused.</summary>
+    Device,
+
+    /// <summary>A device number or none: 0 and VDM_NODEV mean none, written "-" in replies.</summary>
+    DeviceOrNone,
+
+    /// <summary>A subdriver id, written as its name; 0 means "not given".</summary>
+    Subdriver,
+
+    /// <summary>A subdriver command number, written as its name (see <see cref="CommandTable.SubdriverCommands"/>).</summary>
+    SubdriverCommand,
+
+    /// <summary>A NUL-terminated name or path; empty means "not given".</summary>
+    Text,
+
+    /// <summary>A flags word whose bits are boolean fields (see <see cref="PacketField.Bits"/>).</summary>
+    Bits,
+
+    /// <summary>An array of records (see <see cref="PacketField.Records"/>).</summary>
+    Records,
+}

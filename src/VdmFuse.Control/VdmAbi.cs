@@ -1,0 +1,118 @@
+namespace VdmFuse.Control;
+
+/// <summary>
+/// The constants of the C header <c>packaging/include/vdmfuse/vdm.h</c>: magics, version, field sizes,
+/// subdriver ids, command numbers and flags. A test compiles the header and compares every one.
+/// </summary>
+public static class VdmAbi
+{
+    /// <summary>VDM_PACKET_VERSION_0: the only packet version.</summary>
+    public const uint PacketVersion0 = 0;
+
+    /// <summary>VDM_REQUEST_MAGIC: "VDMQ" little-endian, the first word of a request.</summary>
+    public const uint RequestMagic = 0x514d4456;
+
+    /// <summary>VDM_REPLY_MAGIC: "VDMR" little-endian, the first word of a reply.</summary>
+    public const uint ReplyMagic = 0x524d4456;
+
+    /// <summary>VDM_NAME_SIZE: bytes of a name field, its NUL included.</summary>
+    public const int NameSize = 64;
+
+    /// <summary>VDM_PATH_SIZE: bytes of a path field, its NUL included.</summary>
+    public const int PathSize = 1024;
+
+    /// <summary>VDM_MESSAGE_SIZE: bytes of the reply header's message, its NUL included.</summary>
+    public const int MessageSize = 256;
+
+    /// <summary>VDM_NODEV: the device number that means "none".</summary>
+    public const uint NoDevice = 0xffffffff;
+
+    /// <summary>VDM_MAX_ADDRESS_DEPTH: the levels a dsk-get-address packet holds.</summary>
+    public const int MaxAddressDepth = 8;
+
+    /// <summary>VDM_SUBDRIVER_NON_VDM: a child that is not a vdmfuse instance.</summary>
+    public const uint SubdriverNonVdm = 0xffffffff;
+
+    /// <summary>VDM_SUBDRIVER_PHYSICAL.</summary>
+    public const uint SubdriverPhysical = 1;
+
+    /// <summary>VDM_SUBDRIVER_PARTITION.</summary>
+    public const uint SubdriverPartition = 2;
+
+    /// <summary>VDM_SUBDRIVER_MIRROR.</summary>
+    public const uint SubdriverMirror = 3;
+
+    /// <summary>VDM_SUBDRIVER_REMAP.</summary>
+    public const uint SubdriverRemap = 4;
+
+    /// <summary>VDM_SUBDRIVER_FAULT.</summary>
+    public const uint SubdriverFault = 5;
+
+    /// <summary>VDM_CMD_CREATE_INSTANCE.</summary>
+    public const uint CmdCreateInstance = 1;
+
+    /// <summary>VDM_CMD_DELETE_INSTANCE.</summary>
+    public const uint CmdDeleteInstance = 2;
+
+    /// <summary>VDM_CMD_LINK_CHILD_INSTANCE.</summary>
+    public const uint CmdLinkChildInstance = 3;
+
+    /// <summary>VDM_CMD_UNLINK_CHILD_INSTANCE.</summary>
+    public const uint CmdUnlinkChildInstance = 4;
+
+    /// <summary>VDM_CMD_GET_CHILD_INSTANCE.</summary>
+    public const uint CmdGetChildInstance = 5;
+
+    /// <summary>VDM_CMD_GET_ATTRIBUTES.</summary>
+    public const uint CmdGetAttributes = 6;
+
+    /// <summary>VDM_CMD_UPDATE_ATTRIBUTES.</summary>
+    public const uint CmdUpdateAttributes = 7;
+
+    /// <summary>VDM_CMD_IOCTL_SUBDRIVER.</summary>
+    public const uint CmdIoctlSubdriver = 8;
+
+    /// <summary>VDM_CMD_GET_INSTANCES.</summary>
+    public const uint CmdGetInstances = 9;
+
+    /// <summary>VDM_CMD_DSK_GET (DSKIOCGET).</summary>
+    public const uint CmdDskGet = 16;
+
+    /// <summary>VDM_CMD_DSK_USAGE (DSKIOCUSAGE).</summary>
+    public const uint CmdDskUsage = 17;
+
+    /// <summary>VDM_CMD_DSK_GET_ADDRESS (DSKIOCGETADDRESS).</summary>
+    public const uint CmdDskGetAddress = 18;
+
+    /// <summary>VDM_PHYS_DIRECT: the physical instance's backing file is opened with O_DIRECT.</summary>
+    public const uint PhysDirect = 0x1;
+
+    /// <summary>VDM_PHYS_BLOCK_DEVICE: the physical instance is backed by a block device.</summary>
+    public const uint PhysBlockDevice = 0x2;
+
+    /// <summary>VDM_IOC_TYPE: the type letter of the ioctl numbers.</summary>
+    public const byte IoctlType = (byte)'v';
+
+    /// <summary>The subdriver id of a subdriver name ("physical" is 1), or 0 when there is none.</summary>
+    public static uint SubdriverId(string name)
+    {
+        var index = CommandTable.Subdrivers.IndexOf(name);
+        return index < 0 ? 0 : (uint)index + 1;
+    }
+
+    /// <summary>The subdriver name of an id (1 is "physical"), or <see langword="null"/> when there is none.</summary>
+    public static string? SubdriverName(uint id) =>
+        id >= 1 && id <= CommandTable.Subdrivers.Count ? CommandTable.Subdrivers[(int)id - 1] : null;
+
+    private static int IndexOf(this IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

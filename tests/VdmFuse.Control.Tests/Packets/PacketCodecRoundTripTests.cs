@@ -1,0 +1,96 @@
+using VdmFuse.Control;
+using Xunit;
+
+namespace VdmFuse.Control.Tests.Packets;
+
+/// <summary>Every command in its canonical text form travels through the binary and ioctl forms unchanged.</summary>
+public class PacketCodecRoundTripTests
+{
+    /// <summary>One canonical text command per binary form: instances by device number, fields in packet order.</summary>
+    public static readonly string[] CanonicalLines =
+    [
+        "create-instance subdriver=physical name=d0 persistent=1 exported=0 path=\"/var/tmp/disk images/d0.img\"",
+        "create-instance subdriver=physical name=\"disk é 😀\" path=/dev/sdb",
+        "create-instance subdriver=partition name=p1 child=3 start=2048 size=4096 remap=4",
+        "create-instance subdriver=partition name=p2 child=3 start=0 size=8",
+        "create-instance subdriver=mirror name=m0",
+        "delete-instance name=5",
+        "link-child-instance parent=2 child=3",
+        "unlink-child-instance parent=2 child=3",
+        "get-child-instance parent=2 available=0",
+        "get-child-instance parent-subdriver=partition parent=2 available=1 key=7",
+        "get-attributes name=4",
+        "update-attributes name=4 subdriver=partition start=1 size=2",
+        "update-attributes name=4 subdriver=physical",
+        "ioctl-subdriver subdriver=physical name=3 command=flush",
+        "ioctl-subdriver subdriver=physical name=3 command=get-info",
+        "get-instances key=0",
+        "get-instances key=4294967295",
+        "dsk-get name=4294967294",
+        "dsk-usage name=1",
+        "dsk-get-address name=2 block=18014398509481983",
+    ];
+
+    public static TheoryData<string> CanonicalCommands => new(CanonicalLines);
+
+    [Theory]
+    [MemberData(nameof(CanonicalCommands))]
+    public void EncodeRequestThenDecodeRequest_CanonicalCommand_GivesTheSameCommand(string line)
+    {
+        var command = TextCodec.Parse(line)!;
+
+        var request = PacketCodec.EncodeRequest(command);
+
+        Assert.True(PacketCodec.LooksLikePacket(request));
+        Assert.Equal(command, PacketCodec.DecodeRequest(request));
+    }
+
+    [Theory]
+    [MemberData(nameof(CanonicalCommands))]
+    public void IoctlForm_CanonicalCommand_GivesTheSameCommand(string line)
+    {
+        var command = TextCodec.Parse(line)!;
+        var number = PacketCodec.IoctlNumber(PacketCodec.CommandNumber(command.Verb));
+
+        Assert.True(PacketCodec.TryDecodeIoctlNumber(number, out var decodedCommand, out var size));
+        var packet = PacketCodec.EncodePacket(command);
+        Assert.Equal(size, packet.Length);
+        Assert.Equal(command, PacketCodec.DecodePacket(decodedCommand, packet, 0));
+    }
+
+    [Fact]
+    public void EncodeRequest_NonCanonicalValues_DecodeToTheirCanonicalForm()
+    {
+        Assert.Equal(TextCodec.Parse("create-instance subdriver=partition name=p child=3 start=2048 size=2097152"),
+            PacketCodec.DecodeRequest(PacketCodec.EncodeRequest(TextCodec.Parse("create-instance subdriver=partition name=p child=3 start=1M size=1G exported=yes persistent=no")!)));
+        Assert.Equal(TextCodec.Parse("get-child-instance parent=2 available=1"),
+            PacketCodec.DecodeRequest(PacketCodec.EncodeRequest(TextCodec.Parse("get-child-instance parent=2 available=yes key=0")!)));
+    }
+
+    [Fact]
+    public void EncodeReplyThenDecodeReply_EveryOutputField_RoundTrips()
+    {
+        var cases = new (string Line, string Reply)[]
+        {
+            ("create-instance subdriver=physical name=d0 path=/x", "ok device-number=4294967294"),
+            ("get-child-instance parent=2 available=0", "ok count=4294967295"),
+            ("get-child-instance parent=2 available=1", "ok key=3 device-number-used=1 device-number=9 child-subdriver=remap"),
+            ("get-attributes name=4", "ok subdriver=physical direct=0 block-device=1 size=18446744073709551615 sector-size=4096 path=\"/a b/é\""),
+            ("get-attributes name=4", "ok subdriver=partition child-device-number=1 start=0 size=1 remap-device-number=7"),
+            ("get-attributes name=4", "ok subdriver=fault"),
+            ("ioctl-subdriver subdriver=physical name=3 command=get-info", "ok direct=1 block-device=1 size=1 sector-size=512 backing-device=1 backing-inode=2 path=/dev/sdz"),
+            ("get-instances key=0", "ok key=1 device-number=1 subdriver=physical name=d0 size=0 child-count=0 parent-count=2 exported=0 open=0"),
+            ("dsk-get-address name=2 block=0", "ok depth=0"),
+        };
+        foreach (var (line, text) in cases)
+        {
+            var command = TextCodec.Parse(line)!;
+            var number = PacketCodec.CommandNumber(command.Verb);
+            var reply = TextCodec.ParseReply(text + "\n");
+
+            var bytes = PacketCodec.EncodeReply(number, PacketCodec.EncodePacket(command), reply);
+
+            Assert.Equal(reply, PacketCodec.DecodeReply(bytes));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text;
+using VdmFuse.Control;
+using Xunit;
+
+namespace VdmFuse.Control.Tests.Packets;
+
+/// <summary>The packet table against the C header: gcc prints every size, offset, constant and ioctl number.</summary>
+public class PacketLayoutHeaderTests
+{
+    /// <summary>Every VDM_* constant of the header, as the C# side knows it.</summary>
+    private static readonly Dictionary<string, ulong> Constants = new(StringComparer.Ordinal)
+    {
+        ["VDM_PACKET_VERSION_0"] = VdmAbi.PacketVersion0,
+        ["VDM_REQUEST_MAGIC"] = VdmAbi.RequestMagic,
+        ["VDM_REPLY_MAGIC"] = VdmAbi.ReplyMagic,
+        ["VDM_NAME_SIZE"] = VdmAbi.NameSize,
+        ["VDM_PATH_SIZE"] = VdmAbi.PathSize,
+        ["VDM_MESSAGE_SIZE"] = VdmAbi.MessageSize,
+        ["VDM_NODEV"] = VdmAbi.NoDevice,
+        ["VDM_MAX_ADDRESS_DEPTH"] = VdmAbi.MaxAddressDepth,
+        ["VDM_SUBDRIVER_NON_VDM"] = VdmAbi.SubdriverNonVdm,
+        ["VDM_SUBDRIVER_PHYSICAL"] = VdmAbi.SubdriverPhysical,
+        ["VDM_SUBDRIVER_PARTITION"] = VdmAbi.SubdriverPartition,
+        ["VDM_SUBDRIVER_MIRROR"] = VdmAbi.SubdriverMirror,
+        ["VDM_SUBDRIVER_REMAP"] = VdmAbi.SubdriverRemap,
+        ["VDM_SUBDRIVER_FAULT"] = VdmAbi.SubdriverFault,
+        ["VDM_PHYS_DIRECT"] = VdmAbi.PhysDirect,
+        ["VDM_PHYS_BLOCK_DEVICE"] = VdmAbi.PhysBlockDevice,
+        ["VDM_IOC_TYPE"] = VdmAbi.IoctlType,
+        ["VDM_PHYS_CMD_FLUSH"] = CommandTable.SubdriverCommands.Single(c => c is { Subdriver: "physical", Command: "flush" }).Number,
+        ["VDM_PHYS_CMD_GET_INFO"] = CommandTable.SubdriverCommands.Single(c => c is { Subdriver: "physical", Command: "get-info" }).Number,
+    };
+
+    /// <summary>The sizes of the structs and unions that no command packet row names on its own.</summary>
+    private static readonly Dictionary<string, int> PieceSizes = new(StringComparer.Ordinal)
+    {
+        ["struct vdm_instance_specifier"] = 16,
+        ["struct vdm_physical_attributes"] = 24 + VdmAbi.PathSize,
+        ["struct vdm_partition_attributes"] = 32,
+        ["union vdm_subdriver_attributes"] = 1056,
+        ["union vdm_child_role"] = 64,
+        ["struct vdm_physical_info"] = 1024,
+    };
+
+    [Fact]
+    public void Header_EveryConstant_MatchesTheCodec()
+    {
+        var expected = new Dictionary<string, ulong>(Constants);
+        foreach (var layout in PacketLayouts.Commands)
+        {
+            expected[layout.CommandMacro] = layout.Command;
+            expected[layout.IoctlMacro] = layout.IoctlNumber;
+        }
+        var defined = CHeader.DefinedConstants().Concat(["VDM_PHYS_CMD_FLUSH", "VDM_PHYS_CMD_GET_INFO"]).Distinct().ToList();
+        Assert.Empty(defined.Except(expected.Keys));
+        Assert.Empty(expected.Keys.Except(defined));
+
+        var body = new StringBuilder();
+        foreach (var name in defined)
+        {
+            body.AppendLine(CultureInfo.InvariantCulture, $"    printf(\"{name} %llu\\n\", (unsigned long long)({name}));");
+        }
+        var actual = Parse(CHeader.Run(body.ToString()));
+
+        Assert.Equal(defined.Count, actual.Count);
+        foreach (var name in defined)
+        {
+            Assert.True(expected[name] == actual[name], $"{name}: C says {actual[name]}, the codec {expected[name]}");
+        }
+    }
+
+    [Fact]
+    public void Header_EveryStructAndField_MatchesThePacketTable()
+    {
+        var expected = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var body = new StringBuilder();
+        void Expect(string key, string cExpression, long value)
+        {
+            expected.Add(key, (ulong)value);
+            body.AppendLine(CultureInfo.InvariantCulture, $"    printf(\"{key} %llu\\n\", (unsigned long long)({cExpression}));");
+        }
+
+        foreach (var layout in PacketLayouts.Commands.Append(PacketLayouts.RequestHeader).Append(PacketLayouts.ReplyHeader))
+        {
+            var type = $"struct {layout.CStruct}";
+            Expect($"sizeof({type})", $"sizeof({type})", layout.Size);
+            foreach (var field in layout.Fields)
+            {
+                string offset, size;
+                if (field.Inner is { } inner)
+                {
+                    offset = $"offsetof({type}, {inner.ArrayMember}) + offsetof(struct {inner.Struct}, {inner.Member})";
+                    size = $"sizeof(((struct {inner.Struct} *)0)->{inner.Member})";
+                }
+                else
+                {
+                    var member = field.Name.Replace('-', '_');
+                    offset = $"offsetof({type}, {member})";
+                    size = $"sizeof((({type} *)0)->{member})";
+                }
+                Expect($"{layout.Verb}.{field.Name}.offset", offset, field.Offset);
+                Expect($"{layout.Verb}.{field.Name}.size", size, field.Size);
+                if (field.Records is { } records)
+                {
+                    var element = $"struct {records.CStruct}";
+                    Expect($"{layout.Verb}.{field.Name}.count", $"sizeof((({type} *)0)->{field.Name}) / sizeof({element})", records.MaxCount);
+                    foreach (var member in records.Fields)
+                    {
+                        var cMember = member.Name.Replace('-', '_');
+                        Expect($"{layout.Verb}.{field.Name}[].{member.Name}.offset", $"offsetof({element}, {cMember})", member.Offset);
+                        Expect($"{layout.Verb}.{field.Name}[].{member.Name}.size", $"sizeof((({element} *)0)->{cMember})", member.Size);
+                    }
+                    if (!expected.ContainsKey($"sizeof({element})"))
+                    {
+                        Expect($"sizeof({element})", $"sizeof({element})", records.ElementSize);
+                    }
+                }
+            }
+        }
+        foreach (var (name, size) in PieceSizes)
+        {
+            Expect($"sizeof({name})", $"sizeof({name})", size);
+        }
+        var declared = CHeader.DefinedAggregates().Select(name => $"sizeof({name})").ToList();
+        Assert.Empty(declared.Except(expected.Keys));
+
+        var actual = Parse(CHeader.Run(body.ToString()));
+
+        Assert.Equal(expected.Count, actual.Count);
+        var wrong = expected.Where(pair => actual[pair.Key] != pair.Value)
+            .Select(pair => $"{pair.Key}: C says {actual[pair.Key]}, the table {pair.Value}").ToList();
+        Assert.Empty(wrong);
+        Assert.True(expected.Count > 200, $"only {expected.Count} values were compared");
+    }
+
+    [Fact]
+    public void PacketTable_Rows_CoverEachPacketWithoutOverlapWithinOneVariant()
+    {
+        foreach (var layout in PacketLayouts.Commands)
+        {
+            foreach (var variant in layout.Fields.GroupBy(field => string.Join(",", field.When)))
+            {
+                var rows = layout.Fields.Where(field => field.When.Count == 0 || string.Join(",", field.When) == variant.Key)
+                    .OrderBy(field => field.Offset).ToList();
+                for (var i = 1; i < rows.Count; i++)
+                {
+                    Assert.True(rows[i - 1].Offset + rows[i - 1].Size <= rows[i].Offset,
+                        $"{layout.Verb}: {rows[i - 1].Name} overlaps {rows[i].Name}");
+                }
+                Assert.True(rows[^1].Offset + rows[^1].Size <= layout.Size, $"{layout.Verb}: {rows[^1].Name} runs past the packet");
+            }
+        }
+    }
+
+    [Fact]
+    public void PacketTable_EveryInputKey_IsAFieldOfTheTextCommand()
+    {
+        foreach (var layout in PacketLayouts.Commands)
+        {
+            var spec = CommandSchema.Get(layout.Verb);
+            foreach (var field in layout.Fields.Where(field => field.IsInput && field.Key is not null))
+            {
+                Assert.True(spec.FindField(field.Key!) is not null, $"{layout.Verb}: packet field {field.Name} maps to unknown text field '{field.Key}'");
+            }
+            if (layout.InstanceKey is { } instance)
+            {
+                Assert.NotNull(spec.FindField(instance));
+            }
+        }
+        Assert.Equal(CommandSchema.Commands.Select(c => c.Verb).Where(verb => verb != "help").Order(),
+            PacketLayouts.Commands.Select(layout => layout.Verb).Order());
+    }
+
+    private static Dictionary<string, ulong> Parse(IEnumerable<string> lines) =>
+        lines.ToDictionary(line => line[..line.LastIndexOf(' ')], line => ulong.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+}
