@@ -24,7 +24,9 @@ namespace VdmFuse.Engine;
 public abstract partial class DiskInstance : IDisposable
 {
     private readonly List<DiskInstance> _parents = [];
+    private readonly Lock _childrenLock = new();
     private readonly Lock _openLock = new();
+    private DiskInstance[] _children;
     private readonly SemaphoreSlim _readModifyWriteLock = new(1, 1);
     private int _openCount;
     private bool _deleted;
@@ -35,7 +37,7 @@ public abstract partial class DiskInstance : IDisposable
     {
         InstanceName.Validate(name);
         Name = name;
-        Children = children;
+        _children = [.. children];
     }
 
     /// <summary>The unique name, as in dsk/NAME.</summary>
@@ -53,8 +55,28 @@ public abstract partial class DiskInstance : IDisposable
     /// <summary>The logical sector size: offsets and lengths of aligned I/O are multiples of it.</summary>
     public virtual int SectorSize => 512;
 
-    /// <summary>The instances this one is built on (none for a physical disk).</summary>
-    public IReadOnlyList<DiskInstance> Children { get; }
+    /// <summary>The instances this one is built on (none for a physical disk); a snapshot.</summary>
+    public IReadOnlyList<DiskInstance> Children => Volatile.Read(ref _children);
+
+    /// <summary>
+    /// The children as the framework reports them: present instances, and (for subdrivers that remember
+    /// children that are gone) missing ones by their id. By default, one present slot per child.
+    /// </summary>
+    public virtual IReadOnlyList<ChildSlot> ChildSlots => [.. Children.Select(ChildSlot.Present)];
+
+    /// <summary>Whether the instance can do I/O; DSKIOCGET refuses an instance that is not.</summary>
+    public virtual bool IsUsable => true;
+
+    /// <summary>Size and geometry for DSKIOCGET.</summary>
+    /// <exception cref="ErrnoException">EINVAL: the instance is not usable.</exception>
+    public DiskGeometry GetGeometry()
+    {
+        if (!IsUsable)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"{this} is not usable (state {State})");
+        }
+        return DiskGeometry.FromSize(Size, SectorSize);
+    }
 
     /// <summary>The instances built on this one (a disk may carry several partitions).</summary>
     public IReadOnlyList<DiskInstance> Parents
@@ -107,7 +129,7 @@ public abstract partial class DiskInstance : IDisposable
     }
 
     /// <summary>The state shown to the operator: "usable" for now.</summary>
-    public virtual string State => "usable";
+    public virtual string State => IsUsable ? "usable" : "unusable";
 
     /// <summary>The subdriver and name, e.g. "partition 'p0'", as error messages name an instance.</summary>
     public override string ToString() => $"{Subdriver} '{Name}'";

@@ -2,11 +2,14 @@ using VdmFuse.Native;
 
 namespace VdmFuse.Engine;
 
-/// <summary>The rules for instance names: 1 to 64 characters of [A-Za-z0-9._-], not starting with '.' or '-'.</summary>
+/// <summary>
+/// The rules for instance names: 1 to 63 characters of [A-Za-z0-9._-], not starting with '.' or '-' (a name
+/// and its NUL fill the 64-byte name field of the binary packets).
+/// </summary>
 public static class InstanceName
 {
     /// <summary>The longest name accepted.</summary>
-    public const int MaximumLength = 64;
+    public const int MaximumLength = 63;
 
     /// <summary>Whether <paramref name="name"/> follows the rules.</summary>
     public static bool IsValid(string? name) => Problem(name) is null;

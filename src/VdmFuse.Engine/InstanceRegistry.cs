@@ -148,6 +148,82 @@ public sealed class InstanceRegistry : IDisposable
         Removed?.Invoke(instance);
     }
 
+    /// <summary>
+    /// Links <paramref name="child"/> under <paramref name="parent"/> as an extra child, in the role
+    /// <paramref name="role"/> describes, if the parent's subdriver accepts it.
+    /// </summary>
+    /// <param name="parent">The parent's name or device number.</param>
+    /// <param name="child">The child's name or device number.</param>
+    /// <param name="role">The child's role fields, where the parent's subdriver has a role packet.</param>
+    /// <exception cref="ErrnoException">
+    /// ENOENT (either is unknown), EINVAL (the same instance, a link that would make a cycle, or refused by
+    /// the parent's subdriver), EEXIST (already a child of the parent).
+    /// </exception>
+    public void LinkChild(string parent, string child, IReadOnlyDictionary<string, string>? role = null)
+    {
+        DiskInstance parentInstance, childInstance;
+        lock (_lock)
+        {
+            parentInstance = GetLocked(parent);
+            childInstance = GetLocked(child);
+            if (parentInstance == childInstance)
+            {
+                throw new ErrnoException(Errno.EINVAL, $"{parentInstance.Description} cannot be a child of itself");
+            }
+            if (parentInstance.Children.Contains(childInstance))
+            {
+                throw new ErrnoException(Errno.EEXIST, $"'{childInstance.Name}' is already a child of {parentInstance.Description}");
+            }
+            if (IsBeneath(parentInstance, childInstance))
+            {
+                throw new ErrnoException(Errno.EINVAL,
+                    $"linking '{childInstance.Name}' under {parentInstance.Description} would make a cycle: '{parentInstance.Name}' is beneath '{childInstance.Name}'");
+            }
+            parentInstance.LinkChild(childInstance, role ?? new Dictionary<string, string>());
+        }
+        Log.Info("linked {0} as a child of {1}", childInstance.Description, parentInstance.Description);
+    }
+
+    /// <summary>Unlinks <paramref name="child"/> from <paramref name="parent"/>, if the parent's subdriver lets it go.</summary>
+    /// <exception cref="ErrnoException">
+    /// ENOENT (either is unknown), EINVAL (not a child of the parent, or refused by its subdriver: a
+    /// partition's data child).
+    /// </exception>
+    public void UnlinkChild(string parent, string child)
+    {
+        DiskInstance parentInstance, childInstance;
+        lock (_lock)
+        {
+            parentInstance = GetLocked(parent);
+            childInstance = GetLocked(child);
+            if (!parentInstance.Children.Contains(childInstance))
+            {
+                throw new ErrnoException(Errno.EINVAL, $"'{childInstance.Name}' is not a child of {parentInstance.Description}");
+            }
+            parentInstance.UnlinkChild(childInstance);
+        }
+        Log.Info("unlinked {0} from {1}", childInstance.Description, parentInstance.Description);
+    }
+
+    /// <summary>Changes attributes of an instance (see <see cref="DiskInstance.UpdateAttributes"/>).</summary>
+    /// <exception cref="ErrnoException">ENOENT (unknown), EINVAL (not updatable, out of range), EBUSY (in use).</exception>
+    public DiskInstance UpdateAttributes(string nameOrNumber, IReadOnlyDictionary<string, string> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        DiskInstance instance;
+        lock (_lock)
+        {
+            instance = GetLocked(nameOrNumber);
+            instance.UpdateAttributes(attributes);
+        }
+        if (attributes.Count > 0)
+        {
+            Log.Info("updated {0}: {1} ({2} bytes)", instance.Description,
+                string.Join(" ", attributes.Select(a => $"{a.Key}={a.Value}")), instance.Size);
+        }
+        return instance;
+    }
+
     /// <summary>Finds an instance by name or by decimal device number.</summary>
     /// <exception cref="ErrnoException">ENOENT: no such instance.</exception>
     public DiskInstance Get(string nameOrNumber)
@@ -191,9 +267,18 @@ public sealed class InstanceRegistry : IDisposable
     }
 
     private DiskInstance GetLocked(string nameOrNumber)
-        => TryGetLocked(nameOrNumber, out var instance)
-            ? instance
-            : throw new ErrnoException(Errno.ENOENT, $"there is no instance named or numbered '{nameOrNumber}'");
+    {
+        if (TryGetLocked(nameOrNumber, out var instance))
+        {
+            return instance;
+        }
+        if (!uint.TryParse(nameOrNumber, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            // A name no instance could have is a mistake (EINVAL), not a missing instance.
+            InstanceName.Validate(nameOrNumber);
+        }
+        throw new ErrnoException(Errno.ENOENT, $"there is no instance named or numbered '{nameOrNumber}'");
+    }
 
     private bool TryGetLocked(string nameOrNumber, [NotNullWhen(true)] out DiskInstance? instance)
     {
@@ -204,6 +289,30 @@ public sealed class InstanceRegistry : IDisposable
         if (uint.TryParse(nameOrNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             return _byNumber.TryGetValue(number, out instance);
+        }
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="instance"/> is <paramref name="top"/>'s descendant (or <paramref name="top"/> itself).</summary>
+    private static bool IsBeneath(DiskInstance instance, DiskInstance top)
+    {
+        var pending = new Stack<DiskInstance>();
+        var seen = new HashSet<DiskInstance>();
+        pending.Push(top);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            if (current == instance)
+            {
+                return true;
+            }
+            if (seen.Add(current))
+            {
+                foreach (var child in current.Children)
+                {
+                    pending.Push(child);
+                }
+            }
         }
         return false;
     }

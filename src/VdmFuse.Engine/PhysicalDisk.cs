@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using VdmFuse.Native;
 
@@ -77,6 +78,59 @@ public sealed class PhysicalDisk : DiskInstance
 
     /// <inheritdoc/>
     public override long WriteStamp => Interlocked.Read(ref _writeStamp);
+
+    /// <summary>path, size (bytes), sector-size, direct (0|1) and block-device (0|1).</summary>
+    public override IReadOnlyList<KeyValuePair<string, string>> Attributes =>
+    [
+        new("path", Path),
+        new("size", Size.ToString(CultureInfo.InvariantCulture)),
+        new("sector-size", SectorSize.ToString(CultureInfo.InvariantCulture)),
+        new("direct", Direct ? "1" : "0"),
+        new("block-device", IsBlockDevice ? "1" : "0"),
+    ];
+
+    /// <summary>
+    /// The subdriver's commands: <c>flush</c> makes every completed write durable (fdatasync of the backing
+    /// file) and <c>get-info</c> describes the backing (path, size, sector-size, direct, block-device, and its
+    /// identity: backing-device and backing-inode).
+    /// </summary>
+    /// <exception cref="ErrnoException">EINVAL: another command, or a field the command does not take; EIO from the flush.</exception>
+    public override IReadOnlyList<KeyValuePair<string, string>> ExecuteSubdriverCommand(string command, IReadOnlyDictionary<string, string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (command is not ("flush" or "get-info"))
+        {
+            return base.ExecuteSubdriverCommand(command, fields);
+        }
+        if (fields.Count > 0)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"subdriver physical command '{command}' takes no field '{fields.Keys.First()}'");
+        }
+        if (command == "flush")
+        {
+            // Synchronous fdatasync: the control path runs on the loop thread, which also reaps queued I/O,
+            // so it must not wait for a queued flush.
+            try
+            {
+                _file.Flush();
+            }
+            catch
+            {
+                Statistics.RecordError();
+                throw;
+            }
+            Statistics.RecordFlush();
+            Log.Debug("flushed {0} ('{1}')", this, Path);
+            return [];
+        }
+        var identity = Identity;
+        return
+        [
+            .. Attributes,
+            new("backing-device", identity.DeviceId.ToString(CultureInfo.InvariantCulture)),
+            new("backing-inode", identity.Inode.ToString(CultureInfo.InvariantCulture)),
+        ];
+    }
 
     /// <inheritdoc/>
     protected override ValueTask ReadCoreAsync(long offset, Memory<byte> buffer)

@@ -26,7 +26,7 @@ public sealed class ControlDispatcherTests : IDisposable
         _scratch.Dispose();
     }
 
-    private ControlOutcome Run(string line, uint uid = 0) => _dispatcher.ExecuteLine(line, uid);
+    private ControlOutcome Run(string line, uint uid = 0) => _dispatcher.ExecuteLine(line, new ControlCaller(uid, uid, 0));
 
     private static void AssertError(ControlOutcome outcome, int errno, string messagePart)
     {

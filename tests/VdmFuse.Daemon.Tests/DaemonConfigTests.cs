@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VdmFuse.Daemon.Configuration;
 using VdmFuse.Native;
 using Xunit;
@@ -98,4 +99,44 @@ public class DaemonConfigTests
         Assert.All(config.Commands.Where(c => c.Contains("partition")), c => Assert.Contains("start=2048 size=2095104", c));
         Assert.Equal((1L << 30) / 512, 2048 + 2095104);
     }
+
+    [Theory]
+    [InlineData("disk", 6u, "disk")]
+    [InlineData("6", 6u, "disk")]
+    [InlineData("0", 0u, "root")]
+    [InlineData("4242", 4242u, "4242")]
+    public void Parse_AdminGroup_ByNameOrGid(string value, uint gid, string name)
+    {
+        var config = DaemonConfig.Parse($"admin-group = {value}", "test.conf");
+        Assert.Equal(new ControlPlane.AdminGroup(gid, name), config.AdminGroup);
+    }
+
+    [Fact]
+    public void Parse_NoAdminGroup_Null()
+    {
+        Assert.Null(DaemonConfig.Parse("", "empty").AdminGroup);
+    }
+
+    [Theory]
+    [InlineData("admin-group = nosuchgroupxyz", "test.conf:1: admin-group 'nosuchgroupxyz' is not a group of this system (give a group name or a numeric gid)")]
+    [InlineData("admin-group =", "test.conf:1: admin-group needs a group name or a numeric gid")]
+    public void Parse_UnknownAdminGroup_EINVALNamingTheLine(string text, string message)
+    {
+        var error = Assert.Throws<ErrnoException>(() => DaemonConfig.Parse(text, "test.conf"));
+        Assert.Equal(Errno.EINVAL, error.Errno);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void ExampleConfiguration_Parses_WithItsDocumentedAdminGroup()
+    {
+        var text = File.ReadAllText(RepositoryFile("vdmfuse.conf.example"));
+        Assert.Contains("# admin-group = disk", text);
+        Assert.Null(DaemonConfig.Parse(text, "vdmfuse.conf.example").AdminGroup);
+        var config = DaemonConfig.Parse(text.Replace("# admin-group = disk", "admin-group = disk"), "vdmfuse.conf.example");
+        Assert.Equal(6u, config.AdminGroup!.Gid);
+    }
+
+    private static string RepositoryFile(string name, [CallerFilePath] string source = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", name));
 }

@@ -64,7 +64,7 @@ public sealed class InstanceRegistryTests : IDisposable
     [InlineData("a")]
     [InlineData("disk_0.backup-2")]
     [InlineData("0")]
-    [InlineData("a23456789012345678901234567890123456789012345678901234567890123x")]
+    [InlineData("a2345678901234567890123456789012345678901234567890123456789012x")]
     public void InstanceName_GoodNames_AreValid(string name) => Assert.True(InstanceName.IsValid(name));
 
     [Fact]

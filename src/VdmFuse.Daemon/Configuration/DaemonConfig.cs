@@ -1,4 +1,5 @@
 using System.Globalization;
+using VdmFuse.Daemon.ControlPlane;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.Configuration;
@@ -38,6 +39,12 @@ public sealed class DaemonConfig
 
     /// <summary>How backing I/O is issued: hybrid (default), inline or aio — the alternatives exist for measurement.</summary>
     public IoMode IoMode { get; set; } = IoMode.Hybrid;
+
+    /// <summary>
+    /// The group whose members may run privileged control commands besides root and the daemon's own user
+    /// (<c>admin-group = NAME|GID</c>); null for none.
+    /// </summary>
+    public AdminGroup? AdminGroup { get; set; }
 
     /// <summary>Images to create when missing.</summary>
     public List<ImageSpec> Images { get; } = new();
@@ -123,6 +130,12 @@ public sealed class DaemonConfig
                         "aio" => IoMode.Queued,
                         _ => throw Error(source, lineNumber, $"io-mode must be hybrid, inline or aio, not '{value}'"),
                     };
+                    break;
+                case "admin-group":
+                    config.AdminGroup = GroupDatabase.Resolve(value) ??
+                        throw Error(source, lineNumber, value.Length == 0
+                            ? "admin-group needs a group name or a numeric gid"
+                            : $"admin-group '{value}' is not a group of this system (give a group name or a numeric gid)");
                     break;
                 case "image":
                     config.Images.Add(ParseImage(source, lineNumber, value));

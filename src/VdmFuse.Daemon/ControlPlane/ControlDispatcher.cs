@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using VdmFuse.Control;
 using VdmFuse.Engine;
 using VdmFuse.Native;
@@ -12,28 +11,27 @@ namespace VdmFuse.Daemon.ControlPlane;
 public readonly record struct ControlOutcome(int Errno, string Text);
 
 /// <summary>
-/// Executes control commands against the instance registry. The one dispatcher behind every front door
-/// (the control file's text lines today; binary packets and ioctls slot in beside the text codec).
-/// Exceptions become errno here, and nowhere else on the control path.
+/// Executes control commands against the instance registry: the one dispatcher behind every front door
+/// (text lines and binary packets written to the control file, ioctls on it and on the instance files).
+/// Exceptions become errno here, and nowhere else on the control path; every error message starts with
+/// the command's verb.
 /// </summary>
-public sealed class ControlDispatcher
+/// <remarks>Instances are named by name or device number in every field that names one.</remarks>
+public sealed partial class ControlDispatcher
 {
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
     private readonly InstanceRegistry _registry;
-    private readonly uint _ownerUid;
+    private readonly AccessPolicy _access;
 
-    /// <summary>
-    /// Creates a dispatcher over a registry. Privileged commands are allowed to root and to
-    /// <paramref name="ownerUid"/>, the user the daemon runs as (a user's own daemon is theirs to administer).
-    /// </summary>
-    public ControlDispatcher(InstanceRegistry registry, uint ownerUid = 0)
+    /// <summary>Creates a dispatcher over a registry; <paramref name="access"/> decides who may run privileged commands (root only by default).</summary>
+    public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null)
     {
         _registry = registry;
-        _ownerUid = ownerUid;
+        _access = access ?? AccessPolicy.RootOnly;
     }
 
-    /// <summary>Parses and executes one text line on behalf of the caller <paramref name="uid"/>.</summary>
-    public ControlOutcome ExecuteLine(string line, uint uid)
+    /// <summary>Parses and executes one text line on behalf of <paramref name="caller"/>; a blank line or a comment has no reply.</summary>
+    public ControlOutcome ExecuteLine(string line, ControlCaller caller)
     {
         ControlCommand? command;
         try
@@ -42,118 +40,84 @@ public sealed class ControlDispatcher
         }
         catch (ControlException e)
         {
-            return Fail(e.Errno, e.Message);
+            return Text(Failure(e.Errno, e.Message));
         }
-        if (command is null)
-        {
-            return new ControlOutcome(0, "");
-        }
-        return Execute(command, uid);
+        return command is null ? new ControlOutcome(0, "") : Text(Execute(command, caller));
     }
 
-    /// <summary>Executes a parsed command on behalf of the caller <paramref name="uid"/>.</summary>
-    public ControlOutcome Execute(ControlCommand command, uint uid)
+    /// <summary>Executes a command on behalf of <paramref name="caller"/>: the success reply, or the error reply.</summary>
+    public ControlReply Execute(ControlCommand command, ControlCaller caller)
     {
+        ArgumentNullException.ThrowIfNull(command);
         try
         {
-            CommandSchema.CheckPermission(command, uid == _ownerUid ? 0 : uid);
-            var reply = command.Verb switch
-            {
-                "create-instance" => CreateInstance(command),
-                "delete-instance" => DeleteInstance(command),
-                "get-instances" => GetInstances(),
-                "help" => CommandSchema.HelpReply(),
-                _ => throw new ErrnoException(Errno.ENOSYS, $"{command.Verb}: not implemented by this daemon"),
-            };
-            Log.Debug("control uid={0}: {1} -> ok", uid, command.Verb);
-            return new ControlOutcome(0, TextCodec.Format(reply));
+            CommandSchema.Validate(command);
+            _access.Check(command, caller);
+            var reply = Run(command);
+            Log.Debug("control uid={0} gid={1} pid={2}: {3} -> ok", caller.Uid, caller.Gid, caller.Pid, command.Verb);
+            return reply;
         }
         catch (ControlException e)
         {
-            return Fail(e.Errno, e.Message);
+            return Failure(e.Errno, e.Message);
         }
         catch (ErrnoException e)
         {
-            return Fail(e.Errno, e.Message);
+            return Failure(e.Errno, $"{command.Verb}: {e.Message}");
         }
     }
 
-    private static ControlOutcome Fail(int errno, string message)
+    private ControlReply Run(ControlCommand command) => command.Verb switch
+    {
+        ControlVerbs.CreateInstance => CreateInstance(command),
+        ControlVerbs.DeleteInstance => DeleteInstance(command),
+        ControlVerbs.LinkChildInstance => LinkChild(command),
+        ControlVerbs.UnlinkChildInstance => UnlinkChild(command),
+        ControlVerbs.GetChildInstance => GetChildInstance(command),
+        ControlVerbs.GetAttributes => GetAttributes(command),
+        ControlVerbs.UpdateAttributes => UpdateAttributes(command),
+        ControlVerbs.IoctlSubdriver => IoctlSubdriver(command),
+        ControlVerbs.GetInstances => command.Has("key") ? GetInstanceAfter(command) : GetInstances(),
+        ControlVerbs.DskGet => DskGet(command),
+        ControlVerbs.DskUsage => DskUsage(command),
+        ControlVerbs.DskGetAddress => DskGetAddress(command),
+        ControlVerbs.Help => CommandSchema.HelpReply(),
+        _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
+    };
+
+    private static ControlOutcome Text(ControlReply reply) =>
+        new(reply.Errno, reply.IsOk ? TextCodec.Format(reply) : TextCodec.FormatError(reply.ErrnoName, reply.Message));
+
+    private static ControlReply Failure(int errno, string message)
     {
         Log.Debug("control error {0}: {1}", Errno.Name(errno), message);
-        return new ControlOutcome(errno, TextCodec.FormatError(Errno.Name(errno), message));
+        return ControlReply.Error(errno, message);
     }
 
-    private ControlReply CreateInstance(ControlCommand command)
+    /// <summary>The subdriver named by <paramref name="key"/> (the binary form's ids arrive as names).</summary>
+    private static string SubdriverField(ControlCommand command, string key)
     {
-        var subdriver = command.Get("subdriver");
-        var name = command.Get("name");
-        var exported = command.GetOptional("exported") is null || command.GetBool("exported");
-        DiskInstance instance = subdriver switch
+        var value = command.Get(key);
+        var known = CommandTable.Subdrivers;
+        if (!known.Contains(value))
         {
-            "physical" => CreatePhysical(command, name, exported),
-            "partition" => _registry.CreatePartition(name, command.Get("child"),
-                command.GetBlocks("start"), command.GetBlocks("size"), exported),
-            _ => throw new ErrnoException(Errno.EINVAL,
-                $"create-instance: unknown subdriver '{subdriver}' (known: physical, partition)"),
-        };
-        return ControlReply.Ok(("device-number", instance.DeviceNumber.ToString(CultureInfo.InvariantCulture)));
-    }
-
-    private DiskInstance CreatePhysical(ControlCommand command, string name, bool exported)
-    {
-        foreach (var field in new[] { "child", "start", "size" })
-        {
-            if (command.GetOptional(field) is not null)
-            {
-                throw new ErrnoException(Errno.EINVAL, $"create-instance: field '{field}' does not apply to subdriver physical");
-            }
+            throw new ControlException(ControlErrno.EINVAL, $"{command.Verb}: unknown subdriver '{value}' (known: {string.Join(", ", known)})");
         }
-        return _registry.CreatePhysical(name, command.Get("path"), exported);
+        return value;
     }
 
-    private ControlReply DeleteInstance(ControlCommand command)
+    /// <summary>Refuses an instance whose subdriver is not the one the command names.</summary>
+    private static void CheckSubdriver(ControlCommand command, string key, DiskInstance instance)
     {
-        var name = command.Get("name");
-        _registry.Delete(name);
-        return ControlReply.Ok();
+        var expected = SubdriverField(command, key);
+        if (instance.Subdriver != expected)
+        {
+            throw new ControlException(ControlErrno.EINVAL,
+                $"{command.Verb}: instance '{instance.Name}' is a {instance.Subdriver} instance, not {expected}");
+        }
     }
 
-    private ControlReply GetInstances()
-    {
-        var all = _registry.All;
-        var reply = ControlReply.Ok(("count", all.Count.ToString(CultureInfo.InvariantCulture)));
-        foreach (var i in all)
-        {
-            reply.AddRecord("instance",
-                ("name", i.Name),
-                ("subdriver", i.Subdriver),
-                ("device-number", i.DeviceNumber.ToString(CultureInfo.InvariantCulture)),
-                ("size", i.Size.ToString(CultureInfo.InvariantCulture)),
-                ("children", Names(i.Children)),
-                ("parents", Names(i.Parents)),
-                ("exported", i.Exported ? "1" : "0"),
-                ("open", i.OpenCount.ToString(CultureInfo.InvariantCulture)),
-                ("state", i.State));
-        }
-        return reply;
-    }
+    private static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Names(IReadOnlyList<DiskInstance> list)
-    {
-        if (list.Count == 0)
-        {
-            return "-";
-        }
-        var sb = new StringBuilder();
-        foreach (var i in list)
-        {
-            if (sb.Length > 0)
-            {
-                sb.Append(',');
-            }
-            sb.Append(i.Name);
-        }
-        return sb.ToString();
-    }
+    private static string Flag(bool value) => value ? "1" : "0";
 }

@@ -44,7 +44,7 @@ public sealed class DaemonHost : IDisposable
         var dispatcher = new ControlDispatcher(_registry);
         foreach (var command in _config.Commands)
         {
-            var outcome = dispatcher.ExecuteLine(command, 0);
+            var outcome = dispatcher.ExecuteLine(command, ControlCaller.Configuration);
             if (outcome.Errno != 0)
             {
                 throw new ErrnoException(outcome.Errno,
@@ -58,7 +58,11 @@ public sealed class DaemonHost : IDisposable
     {
         var mountPoint = _config.MountPoint;
         var uid = geteuid();
-        var dispatcher = new ControlDispatcher(_registry, uid);
+        var dispatcher = new ControlDispatcher(_registry, new AccessPolicy(uid, _config.AdminGroup));
+        if (_config.AdminGroup is { } admin)
+        {
+            Log.Info("members of group '{0}' (gid {1}) may run privileged control commands", admin.Name, admin.Gid);
+        }
         var fileSystem = new VdmFileSystem(_registry, dispatcher, uid, getegid());
         using var aio = new AioContext { Mode = _config.IoMode };
         // Mount detaches a stale mount a dead daemon left (and says so), and refuses a live one.

@@ -15,21 +15,23 @@ internal sealed class ControlFileSession
     public uint OpenerUid { get; init; }
 
     /// <summary>Appends reply text for the reader.</summary>
-    public void Append(string text)
+    public void Append(string text) => Append(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Appends a reply (text, or a binary reply packet) for the reader.</summary>
+    public void Append(ReadOnlySpan<byte> reply)
     {
-        if (text.Length == 0)
+        if (reply.IsEmpty)
         {
             return;
         }
-        // Replies not read back are dropped when a new command arrives after them were read fully.
+        // What has been read back is dropped when a new reply arrives.
         if (_readPosition == _pending.Length)
         {
             _pending.SetLength(0);
             _readPosition = 0;
         }
-        var bytes = Encoding.UTF8.GetBytes(text);
         _pending.Seek(0, SeekOrigin.End);
-        _pending.Write(bytes);
+        _pending.Write(reply);
     }
 
     /// <summary>Takes up to <paramref name="max"/> bytes of pending reply; empty at end of reply.</summary>

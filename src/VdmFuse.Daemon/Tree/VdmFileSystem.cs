@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using VdmFuse.Control;
 using VdmFuse.Daemon.ControlPlane;
 using VdmFuse.Engine;
 using VdmFuse.Fuse.Api;
@@ -32,6 +33,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
 
     private readonly InstanceRegistry _registry;
     private readonly ControlDispatcher _dispatcher;
+    private readonly PacketDoor _packets;
     private readonly Dictionary<ulong, ControlFileSession> _controlSessions = new();
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
     private readonly uint _diskUid;
@@ -46,6 +48,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
     {
         _registry = registry;
         _dispatcher = dispatcher;
+        _packets = new PacketDoor(dispatcher);
         _diskUid = daemonUid;
         _diskGid = daemonUid == 0 ? DiskGroup : daemonGid;
     }
@@ -458,6 +461,11 @@ public sealed class VdmFileSystem : IFuseFileSystem
             request.ReplyError(Errno.EBADF);
             return;
         }
+        if (PacketCodec.LooksLikePacket(data))
+        {
+            WritePacket(request, session, data);
+            return;
+        }
         if (data.Length > MaxControlWrite)
         {
             session.Append($"error E2BIG a control write of {data.Length} bytes is larger than {MaxControlWrite} bytes\n");
@@ -477,7 +485,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         }
         foreach (var line in text.Split('\n'))
         {
-            var outcome = _dispatcher.ExecuteLine(line.TrimEnd('\r'), request.Uid);
+            var outcome = _dispatcher.ExecuteLine(line.TrimEnd('\r'), Caller(request));
             session.Append(outcome.Text);
             if (outcome.Errno != 0)
             {
@@ -486,6 +494,24 @@ public sealed class VdmFileSystem : IFuseFileSystem
             }
         }
         request.ReplyWrite((uint)data.Length);
+    }
+
+    /// <summary>
+    /// The binary front door: a request header and packet, executed; the reply header and packet are queued
+    /// for reading on the same open file, and write(2) fails with the errno when the command failed.
+    /// </summary>
+    private void WritePacket(FuseRequest request, ControlFileSession session, ReadOnlySpan<byte> data)
+    {
+        var outcome = _packets.ExecuteRequest(data, Caller(request));
+        session.Append(outcome.Reply);
+        if (outcome.Errno == 0)
+        {
+            request.ReplyWrite((uint)data.Length);
+        }
+        else
+        {
+            request.ReplyError(outcome.Errno);
+        }
     }
 
     /// <inheritdoc/>
@@ -525,6 +551,21 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// <inheritdoc/>
     public ValueTask Ioctl(FuseRequest request, NodeId node, IoctlRequest ioctl)
     {
+        if (PacketCodec.TryDecodeIoctlNumber(ioctl.Cmd, out var command, out var packetSize))
+        {
+            ControlIoctl(request, node, ioctl, command, packetSize);
+            return default;
+        }
+        if ((ioctl.Cmd >> 8 & 0xff) == VdmAbi.IoctlType)
+        {
+            // Our type letter, but no command of ours: a wrong number, direction or size.
+            var message = $"ioctl 0x{ioctl.Cmd:x8}: not a vdmfuse command (type 'v', number {ioctl.Cmd & 0xff}, {ioctl.Cmd >> 16 & 0x3fff} bytes); see vdm.h";
+            if (node == NodeIds.Control && _controlSessions.TryGetValue(ioctl.Fh.Value, out var session))
+            {
+                session.Append(TextCodec.FormatError(Errno.Name(Errno.EINVAL), message));
+            }
+            return Refuse(request, Errno.EINVAL, message);
+        }
         var instance = InstanceOf(node, out _);
         if (instance is null)
         {
@@ -548,6 +589,42 @@ public sealed class VdmFileSystem : IFuseFileSystem
         }
         return default;
     }
+
+    /// <summary>
+    /// The ioctl front door, on the control file and on instance files (where the instance is implied): the
+    /// packet in, the packet with its output fields out, or -1 with the errno (the message goes to the log at
+    /// debug, and to the control file's reply queue when the ioctl came through it).
+    /// </summary>
+    private void ControlIoctl(FuseRequest request, NodeId node, IoctlRequest ioctl, uint command, int packetSize)
+    {
+        DiskInstance? implied = null;
+        string file = "vdm";
+        ControlFileSession? session = null;
+        if (node == NodeIds.Control)
+        {
+            _controlSessions.TryGetValue(ioctl.Fh.Value, out session);
+        }
+        else
+        {
+            implied = InstanceOf(node, out var view);
+            if (implied is null)
+            {
+                request.ReplyError(TryFixedAttr(node, out _) ? Errno.ENOTTY : Errno.ENOENT);
+                return;
+            }
+            file = $"{DirName(view)}/{implied.Name}";
+        }
+        var outcome = _packets.ExecuteIoctl(command, packetSize, ioctl.InSize, ioctl.OutSize, ioctl.Input.Span, implied, file, Caller(request));
+        if (outcome.Errno == 0)
+        {
+            request.ReplyIoctl(0, outcome.Reply);
+            return;
+        }
+        session?.Append(TextCodec.FormatError(Errno.Name(outcome.Errno), outcome.Message));
+        request.ReplyError(outcome.Errno);
+    }
+
+    private static ControlCaller Caller(FuseRequest request) => new(request.Uid, request.Gid, request.Pid);
 
     // ---- extended attributes -------------------------------------------------------------
 

@@ -1,0 +1,52 @@
+using VdmFuse.Control;
+using VdmFuse.Engine;
+using VdmFuse.Native;
+
+namespace VdmFuse.Daemon.ControlPlane;
+
+// link-child-instance, unlink-child-instance, get-child-instance.
+public sealed partial class ControlDispatcher
+{
+    /// <summary>The fields of the link command that are not the child's role.</summary>
+    private static readonly HashSet<string> LinkFields = ["parent", "child"];
+
+    private ControlReply LinkChild(ControlCommand command)
+    {
+        var role = command.Fields.Where(f => !LinkFields.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        _registry.LinkChild(command.Get("parent"), command.Get("child"), role);
+        return ControlReply.Ok();
+    }
+
+    private ControlReply UnlinkChild(ControlCommand command)
+    {
+        _registry.UnlinkChild(command.Get("parent"), command.Get("child"));
+        return ControlReply.Ok();
+    }
+
+    private ControlReply GetChildInstance(ControlCommand command)
+    {
+        var parent = _registry.Get(command.Get("parent"));
+        if (command.Has("parent-subdriver"))
+        {
+            CheckSubdriver(command, "parent-subdriver", parent);
+        }
+        var slots = parent.ChildSlots;
+        if (!command.GetBool("available"))
+        {
+            return ControlReply.Ok(("count", N(slots.Count)));
+        }
+        var key = command.GetOptionalInt64("key") ?? 0;
+        if (key < 0 || key > uint.MaxValue)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"key {key} is out of range (0 to {uint.MaxValue})");
+        }
+        if (key >= slots.Count)
+        {
+            throw new ErrnoException(Errno.ENOENT, slots.Count == 0
+                ? $"{parent.Description} has no children"
+                : $"{parent.Description} has no child after key {key} ({slots.Count} {(slots.Count == 1 ? "child" : "children")})");
+        }
+        var slot = slots[(int)key];
+        return ControlReply.Success(ChildReplyFields.Format(key + 1, slot, parent.ChildRole(slot)), []);
+    }
+}

@@ -1,0 +1,165 @@
+using VdmFuse.Control;
+using VdmFuse.Engine;
+using VdmFuse.Native;
+
+namespace VdmFuse.Daemon.ControlPlane;
+
+// create-instance, delete-instance, get-instances, get-attributes, update-attributes, ioctl-subdriver.
+public sealed partial class ControlDispatcher
+{
+    /// <summary>The fields of these commands that are not subdriver attributes or subdriver command fields.</summary>
+    private static readonly HashSet<string> FrameworkFields = ["name", "subdriver", "command"];
+
+    private ControlReply CreateInstance(ControlCommand command)
+    {
+        var subdriver = command.Get("subdriver");
+        var name = command.Get("name");
+        var exported = command.GetBool("exported", defaultValue: true);
+        DiskInstance instance = subdriver switch
+        {
+            "physical" => CreatePhysical(command, name, exported),
+            "partition" => CreatePartition(command, name, exported),
+            _ => throw new ErrnoException(Errno.EINVAL,
+                $"unknown subdriver '{subdriver}' (this daemon creates physical and partition instances)"),
+        };
+        return ControlReply.Ok(("device-number", N(instance.DeviceNumber)));
+    }
+
+    private DiskInstance CreatePhysical(ControlCommand command, string name, bool exported)
+    {
+        foreach (var field in new[] { "child", "start", "size", "remap" })
+        {
+            if (command.Has(field))
+            {
+                throw new ErrnoException(Errno.EINVAL, $"field '{field}' does not apply to subdriver physical");
+            }
+        }
+        return _registry.CreatePhysical(name, command.Get("path"), exported);
+    }
+
+    private DiskInstance CreatePartition(ControlCommand command, string name, bool exported)
+    {
+        if (command.Has("path"))
+        {
+            throw new ErrnoException(Errno.EINVAL, "field 'path' does not apply to subdriver partition");
+        }
+        var remap = command.GetOptional("remap");
+        if (remap is not null && remap != "-")
+        {
+            var instance = _registry.Get(remap);
+            if (instance.Subdriver != "remap")
+            {
+                throw new ErrnoException(Errno.EINVAL,
+                    $"partition '{name}' can take only a remap instance as its remap; '{instance.Name}' is a {instance.Subdriver} instance");
+            }
+        }
+        var partition = _registry.CreatePartition(name, command.Get("child"), command.GetBlocks("start"), command.GetBlocks("size"), exported);
+        if (remap is not null && remap != "-")
+        {
+            _registry.LinkChild(partition.Name, remap);
+        }
+        return partition;
+    }
+
+    private ControlReply DeleteInstance(ControlCommand command)
+    {
+        _registry.Delete(command.Get("name"));
+        return ControlReply.Ok();
+    }
+
+    private ControlReply GetInstances()
+    {
+        var all = _registry.All;
+        var reply = ControlReply.Ok(("count", N(all.Count)));
+        foreach (var i in all)
+        {
+            reply.AddRecord("instance",
+                ("name", i.Name),
+                ("subdriver", i.Subdriver),
+                ("device-number", N(i.DeviceNumber)),
+                ("size", N(i.Size)),
+                ("children", Names(i.Children)),
+                ("parents", Names(i.Parents)),
+                ("exported", Flag(i.Exported)),
+                ("open", N(i.OpenCount)),
+                ("state", i.State));
+        }
+        return reply;
+    }
+
+    /// <summary>The iteration of the binary form: the instance with the lowest device number above the key; the key returned is its device number.</summary>
+    private ControlReply GetInstanceAfter(ControlCommand command)
+    {
+        var key = command.GetInt64("key");
+        if (key < 0 || key > uint.MaxValue)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"key {key} is out of range (0 to {uint.MaxValue})");
+        }
+        var next = _registry.All.FirstOrDefault(i => i.DeviceNumber > key) ??
+            throw new ErrnoException(Errno.ENOENT, key == 0 ? "there are no instances" : $"there is no instance after key {key}");
+        return ControlReply.Ok(
+            ("key", N(next.DeviceNumber)),
+            ("name", next.Name),
+            ("subdriver", next.Subdriver),
+            ("device-number", N(next.DeviceNumber)),
+            ("size", N(next.Size)),
+            ("child-count", N(next.ChildSlots.Count)),
+            ("parent-count", N(next.Parents.Count)),
+            ("exported", Flag(next.Exported)),
+            ("open", N(next.OpenCount)));
+    }
+
+    private ControlReply GetAttributes(ControlCommand command)
+    {
+        var instance = _registry.Get(command.Get("name"));
+        return ControlReply.Success(
+            [new ControlField("subdriver", instance.Subdriver), .. instance.Attributes.Select(a => new ControlField(a.Key, a.Value))],
+            []);
+    }
+
+    private ControlReply UpdateAttributes(ControlCommand command)
+    {
+        var instance = _registry.Get(command.Get("name"));
+        if (command.Has("subdriver"))
+        {
+            CheckSubdriver(command, "subdriver", instance);
+        }
+        _registry.UpdateAttributes(instance.Name, SubdriverFields(command));
+        return ControlReply.Ok();
+    }
+
+    private ControlReply IoctlSubdriver(ControlCommand command)
+    {
+        var instance = _registry.Get(command.Get("name"));
+        CheckSubdriver(command, "subdriver", instance);
+        var reply = instance.ExecuteSubdriverCommand(command.Get("command"), SubdriverFields(command));
+        return ControlReply.Success(reply.Select(f => new ControlField(f.Key, f.Value)), []);
+    }
+
+    /// <summary>
+    /// The fields a subdriver reads (attributes, a subdriver command's fields): all but name, subdriver and
+    /// command, with block counts and sizes written with units turned into plain numbers.
+    /// </summary>
+    private static Dictionary<string, string> SubdriverFields(ControlCommand command)
+    {
+        var spec = CommandSchema.Get(command.Verb);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in command.Fields)
+        {
+            if (FrameworkFields.Contains(field.Key))
+            {
+                continue;
+            }
+            fields[field.Key] = spec.FindField(field.Key)?.Type switch
+            {
+                FieldType.Blocks => N(command.GetBlocks(field.Key)),
+                FieldType.Size => N(command.GetSize(field.Key)),
+                _ => field.Value,
+            };
+        }
+        return fields;
+    }
+
+    private static string Names(IReadOnlyList<DiskInstance> list) =>
+        list.Count == 0 ? "-" : string.Join(',', list.Select(i => i.Name));
+}
