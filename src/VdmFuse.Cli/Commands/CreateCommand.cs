@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Globalization;
+using VdmFuse.Cli.Arguments;
+using VdmFuse.Cli.Output;
+using VdmFuse.Control;
+
+namespace VdmFuse.Cli.Commands;
+
+/// <summary><c>vdmadm create physical|partition ...</c>: <c>create-instance</c>.</summary>
+internal static class CreateCommand
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var command = new Command("create", "Create a disk instance (root or the admin group)");
+        command.Add(Physical(runner));
+        command.Add(Partition(runner));
+        return command;
+    }
+
+    private static Command Physical(CommandRunner runner)
+    {
+        var name = InstanceArguments.Instance("NAME", "The new instance's name");
+        var path = new Argument<string>("PATH") { Description = "The image file or block device that backs it (made absolute here)" };
+        var common = new CommonOptions();
+        var command = new Command("physical", "Create a physical instance over an image file or a block device (opened with O_DIRECT)") { name, path };
+        common.AddTo(command);
+        runner.SetAction(command, (parse, context) =>
+        {
+            var fields = new List<ControlField>
+            {
+                new("subdriver", "physical"),
+                new("name", parse.GetRequiredValue(name)),
+                new("path", System.IO.Path.GetFullPath(parse.GetRequiredValue(path))),
+            };
+            common.AppendFields(parse, fields);
+            return Created(context, fields);
+        });
+        return command;
+    }
+
+    private static Command Partition(CommandRunner runner)
+    {
+        var name = InstanceArguments.Instance("NAME", "The new instance's name");
+        var child = new Option<string>("--child", "-c") { Description = "The instance to partition, by name or device number", HelpName = "INSTANCE", Required = true };
+        var start = BlockCountSymbols.Option("--start", "First block of the partition on the child", required: true);
+        var size = BlockCountSymbols.Option("--size", "Length of the partition", required: true);
+        var remap = new Option<string?>("--remap") { Description = "A remap instance linked as a child, for bad-block remapping", HelpName = "INSTANCE" };
+        var common = new CommonOptions();
+        var command = new Command("partition", "Create a partition: a window of 512-byte blocks on a child instance") { name, child, start, size, remap };
+        common.AddTo(command);
+        runner.SetAction(command, (parse, context) =>
+        {
+            var fields = new List<ControlField>
+            {
+                new("subdriver", "partition"),
+                new("name", parse.GetRequiredValue(name)),
+                new("child", parse.GetRequiredValue(child)),
+                ControlField.From("start", parse.GetValue(start) ?? 0),
+                ControlField.From("size", parse.GetValue(size) ?? 0),
+            };
+            if (parse.GetValue(remap) is { } remapName)
+            {
+                fields.Add(new ControlField("remap", remapName));
+            }
+            common.AppendFields(parse, fields);
+            return Created(context, fields);
+        });
+        return command;
+    }
+
+    private static Report Created(CliContext context, List<ControlField> fields)
+    {
+        var reply = context.Execute("create-instance", fields);
+        var name = fields.Single(field => field.Key == "name").Value;
+        var subdriver = fields[0].Value;
+        var deviceNumber = new ControlCommand("create-instance", reply.Fields).GetOptionalInt64("device-number");
+        var table = new ReportTable("instance",
+            [new("NAME", "name"), new("DEV", "device_number"), new("SUBDRIVER", "subdriver")],
+            [[ReportValue.Of(name), deviceNumber is { } number ? ReportValue.Of(number) : ReportValue.Missing, ReportValue.Of(subdriver)]])
+        {
+            ShowHuman = false,
+        };
+        var message = deviceNumber is { } n
+            ? string.Create(CultureInfo.InvariantCulture, $"created {subdriver} instance {name} (device number {n})")
+            : $"created {subdriver} instance {name}";
+        return Report.Of(table, message);
+    }
+
+    /// <summary>The options every subdriver's create takes.</summary>
+    private sealed class CommonOptions
+    {
+        private readonly Option<bool> _persistent = new("--persistent")
+        {
+            Description = "Record the instance in the configuration database so that it comes back at start",
+        };
+
+        private readonly Option<bool> _notExported = new("--not-exported")
+        {
+            Description = "Do not export the instance as files under dsk/ and rdsk/ (for an instance only used as a child)",
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Add(_persistent);
+            command.Add(_notExported);
+        }
+
+        public void AppendFields(ParseResult parse, List<ControlField> fields)
+        {
+            if (parse.GetValue(_persistent))
+            {
+                fields.Add(ControlField.From("persistent", true));
+            }
+            if (parse.GetValue(_notExported))
+            {
+                fields.Add(ControlField.From("exported", false));
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using VdmFuse.Cli.Commands;
+using VdmFuse.Cli.Transport;
+using VdmFuse.Control;
+
+namespace VdmFuse.Cli;
+
+/// <summary>
+/// The vdmadm tool: its command tree, and the one place where failures become an exit status and a
+/// <c>vdmadm: ERRNAME: message</c> line on standard error.
+/// </summary>
+public sealed class VdmAdm
+{
+    /// <summary>The root command's description: what the tool does, with examples.</summary>
+    public const string Description = """
+        vdmadm - administer the vdmfuse virtual disk manager.
+
+        Talks to the vdmfuse daemon through its control file (MOUNT/vdm) with binary packets.
+        Instances are named by name or device number. Sizes: plain numbers are 512-byte blocks;
+        10000s is sectors; 512M, 1G are bytes with a binary unit.
+
+        Examples:
+          vdmadm create physical disk0 /srv/images/disk0.img
+          vdmadm create partition p1 --child disk0 --start 2048s --size 1G
+          vdmadm list
+          vdmadm children disk0
+          vdmadm attributes p1
+          vdmadm update p1 --size 2G
+          vdmadm info p1
+          vdmadm usage p1 --json
+          vdmadm address p1 1000
+          vdmadm subdriver disk0 get-info
+          vdmadm delete p1
+          vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
+
+        Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
+        arguments), with "vdmadm: ERRNAME: message" on standard error.
+        """;
+
+    private const int EINVAL = 22;
+    private readonly TextWriter _output;
+    private readonly TextWriter _error;
+
+    /// <summary>Creates the tool.</summary>
+    /// <param name="channelFactory">Opens the channel to the daemon for the chosen options (<see cref="ControlChannels.Open"/> in the tool; a test double in tests).</param>
+    /// <param name="output">Standard output: reports and help.</param>
+    /// <param name="error">Standard error: failures.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    public VdmAdm(Func<ChannelOptions, IControlChannel> channelFactory, TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(channelFactory);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(environment);
+        _output = output;
+        _error = error;
+        var options = new GlobalOptions();
+        var runner = new CommandRunner(options, channelFactory, output, environment);
+        Root = new RootCommand(Description);
+        foreach (var option in options.All)
+        {
+            Root.Add(option);
+        }
+        Root.Add(ListCommand.Build(runner));
+        Root.Add(CreateCommand.Build(runner));
+        Root.Add(DeleteCommand.Build(runner));
+        Root.Add(LinkCommands.BuildLink(runner));
+        Root.Add(LinkCommands.BuildUnlink(runner));
+        Root.Add(ChildrenCommand.Build(runner));
+        Root.Add(AttributesCommands.BuildGet(runner));
+        Root.Add(AttributesCommands.BuildUpdate(runner));
+        Root.Add(DiskCommands.BuildInfo(runner));
+        Root.Add(DiskCommands.BuildUsage(runner));
+        Root.Add(DiskCommands.BuildAddress(runner));
+        Root.Add(SubdriverCommand.Build(runner));
+        Root.Add(HelpCommand.Build(runner, Run));
+        Root.SetAction(_ => Run(["--help"]));
+    }
+
+    /// <summary>The command tree.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>Parses <paramref name="args"/>, runs the command, and returns the exit status.</summary>
+    public int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var parseResult = Root.Parse(args);
+        if (parseResult.Action is ParseErrorAction)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                _error.WriteLine($"vdmadm: {ControlErrno.Name(EINVAL)}: {error.Message}");
+            }
+            var commandPath = string.Join(' ', CommandPath(parseResult));
+            _error.WriteLine($"Try '{commandPath} --help'.");
+            return EINVAL;
+        }
+        var configuration = new InvocationConfiguration
+        {
+            Output = _output,
+            Error = _error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return parseResult.Invoke(configuration);
+        }
+        catch (ControlException e)
+        {
+            return Fail(e.Errno, e.Message);
+        }
+        catch (ControlTransportException e)
+        {
+            return Fail(e.Errno, e.Message);
+        }
+    }
+
+    /// <summary>The exit status for a positive errno: the errno itself, within 1..125 (126 and up mean other things to a shell).</summary>
+    public static int ExitStatus(int errno) => Math.Clamp(errno, 1, 125);
+
+    private int Fail(int errno, string message)
+    {
+        _error.WriteLine($"vdmadm: {ControlErrno.Name(errno)}: {message}");
+        return ExitStatus(errno);
+    }
+
+    /// <summary>The words that name the command being parsed, "vdmadm create partition".</summary>
+    private static IEnumerable<string> CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as CommandResult)
+        {
+            names.Add(result == parseResult.RootCommandResult ? "vdmadm" : result.Command.Name);
+        }
+        names.Reverse();
+        return names;
+    }
+}
