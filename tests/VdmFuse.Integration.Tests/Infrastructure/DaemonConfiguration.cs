@@ -24,6 +24,9 @@ public sealed class DaemonConfiguration
 
     public bool AllowOther { get; set; } = true;
 
+    /// <summary>The <c>admin-group</c> setting (a group name or a numeric gid), or null to leave it out.</summary>
+    public string? AdminGroup { get; set; }
+
     /// <summary>Declares an image file the daemon creates (sparse) when missing; <paramref name="size"/> is a multiple of 1 MiB.</summary>
     public DaemonConfiguration AddImage(string path, long size)
     {
@@ -60,6 +63,10 @@ public sealed class DaemonConfiguration
         text.AppendLine(CultureInfo.InvariantCulture, $"state-dir = {StateDirectory}");
         text.AppendLine(CultureInfo.InvariantCulture, $"log-level = {LogLevel}");
         text.AppendLine(CultureInfo.InvariantCulture, $"allow-other = {(AllowOther ? "yes" : "no")}");
+        if (AdminGroup is not null)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"admin-group = {AdminGroup}");
+        }
         foreach (var (path, size) in _images)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"image = {path} {size >> 20}M");
