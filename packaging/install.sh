@@ -2,6 +2,8 @@
 # packaging/install.sh: install vdmfuse on this machine (as root), or into $DESTDIR for a package.
 #   /usr/lib/vdmfuse/          the published Release build (framework-dependent)
 #   /usr/sbin/vdmfuse          wrapper that runs it
+#   /usr/sbin/vdmadm           wrapper for the administrator's tool
+#   /usr/include/vdmfuse/vdm.h the C header of the control packets
 #   /etc/systemd/system/vdmfuse.service
 #   /etc/vdmfuse.conf          from vdmfuse.conf.example, only if missing
 # Does not enable or start the service.
@@ -22,10 +24,11 @@ staging=$(mktemp -d /tmp/vdmfuse-publish.XXXXXX)
 trap 'rm -rf "$staging"' EXIT
 
 dotnet publish "$root/src/VdmFuse.Daemon/VdmFuse.Daemon.csproj" -c Release --nologo -o "$staging"
+dotnet publish "$root/src/VdmFuse.Cli/VdmFuse.Cli.csproj" -c Release --nologo -o "$staging"
 rm -rf "$libdir"
 install -d "$libdir"
 cp -a "$staging"/. "$libdir"/
-chmod 0755 "$libdir/vdmfuse"
+chmod 0755 "$libdir/vdmfuse" "$libdir/vdmadm"
 
 install -d "$destdir/usr/sbin"
 cat >"$destdir/usr/sbin/vdmfuse" <<WRAPPER
@@ -35,6 +38,14 @@ export DOTNET_ROOT="\${DOTNET_ROOT:-$dotnet_root}"
 exec /usr/lib/vdmfuse/vdmfuse "\$@"
 WRAPPER
 chmod 0755 "$destdir/usr/sbin/vdmfuse"
+cat >"$destdir/usr/sbin/vdmadm" <<WRAPPER
+#!/bin/sh
+# vdmadm [--mount DIR] [--json] COMMAND ...
+export DOTNET_ROOT="\${DOTNET_ROOT:-$dotnet_root}"
+exec /usr/lib/vdmfuse/vdmadm "\$@"
+WRAPPER
+chmod 0755 "$destdir/usr/sbin/vdmadm"
+install -D -m 0644 "$root/packaging/include/vdmfuse/vdm.h" "$destdir/usr/include/vdmfuse/vdm.h"
 
 install -d "$destdir/etc/systemd/system"
 sed "s|^Environment=DOTNET_ROOT=.*|Environment=DOTNET_ROOT=$dotnet_root|" "$root/packaging/vdmfuse.service" \

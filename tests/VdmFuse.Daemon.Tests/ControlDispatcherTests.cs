@@ -46,6 +46,15 @@ public sealed class ControlDispatcherTests : IDisposable
     }
 
     [Fact]
+    public void CreateInstance_Persistent_EnotsupAndNothingCreated()
+    {
+        var outcome = Run($"create-instance subdriver=physical name=a path={_image} persistent=yes");
+        AssertError(outcome, Errno.ENOTSUP, "persistent instances need the configuration database");
+        Assert.Equal(0, _registry.Count);
+        Assert.Equal(0, Run($"create-instance subdriver=physical name=a path={_image} persistent=no").Errno);
+    }
+
+    [Fact]
     public void CreatePartition_BlocksOrUnits_SameSize()
     {
         Run($"create-instance subdriver=physical name=a path={_image}");

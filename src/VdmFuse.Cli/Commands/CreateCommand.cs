@@ -91,7 +91,7 @@ internal static class CreateCommand
     {
         private readonly Option<bool> _persistent = new("--persistent")
         {
-            Description = "Record the instance in the configuration database so that it comes back at start",
+            Description = "Record the instance in the configuration database so that it comes back at start (refused with ENOTSUP until the daemon has a configuration database; declare it in the configuration file meanwhile)",
         };
 
         private readonly Option<bool> _notExported = new("--not-exported")

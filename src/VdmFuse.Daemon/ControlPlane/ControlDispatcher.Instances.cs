@@ -15,6 +15,13 @@ public sealed partial class ControlDispatcher
         var subdriver = command.Get("subdriver");
         var name = command.Get("name");
         var exported = command.GetBool("exported", defaultValue: true);
+        if (command.GetBool("persistent", defaultValue: false))
+        {
+            // Acknowledging persistence without recording it would lose the instance at the next start.
+            throw new ErrnoException(Errno.ENOTSUP,
+                "persistent instances need the configuration database, which this daemon does not have yet; " +
+                "declare the instance with a 'command = create-instance ...' line in the configuration file instead");
+        }
         DiskInstance instance = subdriver switch
         {
             "physical" => CreatePhysical(command, name, exported),
