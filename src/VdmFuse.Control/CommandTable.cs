@@ -80,6 +80,34 @@ public static class CommandTable
             FieldSpec.Required("name"),
             FieldSpec.Required("block", FieldType.Blocks),
         ]),
+        new(ControlVerbs.GetMode, "show the daemon's mode (enabled or disabled, and why) and its configuration copies", Privileged: false, []),
+        new(ControlVerbs.DbList, "list the copies of the configuration database", Privileged: false, []),
+        new(ControlVerbs.DbCheck, "check every copy of the configuration database", Privileged: false, []),
+        new(ControlVerbs.DbAdd, "add a copy of the configuration database (a file, or a range of a file or block device)", Privileged: true,
+        [
+            FieldSpec.Required("path"),
+            FieldSpec.Optional("offset", FieldType.Size),
+            FieldSpec.Optional("length", FieldType.Size),
+        ]),
+        new(ControlVerbs.DbRemove, "remove a copy of the configuration database", Privileged: true,
+        [
+            FieldSpec.Required("path"),
+            FieldSpec.Optional("offset", FieldType.Size),
+            FieldSpec.Optional("length", FieldType.Size),
+        ]),
+        new(ControlVerbs.DbReinit, "rewrite a copy of the configuration database from the current configuration", Privileged: true,
+        [
+            FieldSpec.Required("path"),
+            FieldSpec.Optional("offset", FieldType.Size),
+            FieldSpec.Optional("length", FieldType.Size),
+        ]),
+        new(ControlVerbs.DbRestore, "rewrite every copy of the configuration database from the copy at FROM (then enable)", Privileged: true,
+        [
+            FieldSpec.Required("from"),
+            FieldSpec.Optional("offset", FieldType.Size),
+            FieldSpec.Optional("length", FieldType.Size),
+        ]),
+        new(ControlVerbs.Enable, "enter enabled mode when the configuration copies allow it", Privileged: true, []),
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
     ];
 

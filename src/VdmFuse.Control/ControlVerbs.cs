@@ -39,6 +39,30 @@ public static class ControlVerbs
     /// <summary>Returns where a block of an instance lives, down to the physical disk (DSKIOCGETADDRESS).</summary>
     public const string DskGetAddress = "dsk-get-address";
 
+    /// <summary>Shows the daemon's mode (enabled or disabled, and why) and the configuration copies' count.</summary>
+    public const string GetMode = "get-mode";
+
+    /// <summary>Lists the copies of the configuration database, one record each.</summary>
+    public const string DbList = "db-list";
+
+    /// <summary>Checks every copy of the configuration database (both slots of each).</summary>
+    public const string DbCheck = "db-check";
+
+    /// <summary>Adds a copy of the configuration database, initialised from the current configuration.</summary>
+    public const string DbAdd = "db-add";
+
+    /// <summary>Removes a copy of the configuration database.</summary>
+    public const string DbRemove = "db-remove";
+
+    /// <summary>Rewrites a copy of the configuration database from the current configuration.</summary>
+    public const string DbReinit = "db-reinit";
+
+    /// <summary>Rewrites every other copy of the configuration database from the copy the administrator names.</summary>
+    public const string DbRestore = "db-restore";
+
+    /// <summary>Runs the load rules again and enters enabled mode when they allow it.</summary>
+    public const string Enable = "enable";
+
     /// <summary>Lists the commands.</summary>
     public const string Help = "help";
 }

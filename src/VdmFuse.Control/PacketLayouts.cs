@@ -205,6 +205,14 @@ public static class PacketLayouts
                 ]),
             },
         ]),
+        ModePacket(VdmAbi.CmdGetMode, ControlVerbs.GetMode, "vdm_get_mode_packet"),
+        CopyListPacket(VdmAbi.CmdDbList, ControlVerbs.DbList, "vdm_db_list_packet"),
+        CopyListPacket(VdmAbi.CmdDbCheck, ControlVerbs.DbCheck, "vdm_db_check_packet"),
+        CopyPacket(VdmAbi.CmdDbAdd, ControlVerbs.DbAdd, "vdm_db_add_packet", "path"),
+        CopyPacket(VdmAbi.CmdDbRemove, ControlVerbs.DbRemove, "vdm_db_remove_packet", "path"),
+        CopyPacket(VdmAbi.CmdDbReinit, ControlVerbs.DbReinit, "vdm_db_reinit_packet", "path"),
+        CopyPacket(VdmAbi.CmdDbRestore, ControlVerbs.DbRestore, "vdm_db_restore_packet", "from"),
+        ModePacket(VdmAbi.CmdEnable, ControlVerbs.Enable, "vdm_enable_packet"),
     ];
 
     private static readonly Dictionary<uint, PacketLayout> ByCommand = Commands.ToDictionary(layout => layout.Command);
@@ -215,6 +223,53 @@ public static class PacketLayouts
 
     /// <summary>The packet of the verb <paramref name="verb"/>, or <see langword="null"/> for a verb with no binary form (help).</summary>
     public static PacketLayout? Find(string verb) => ByVerb.GetValueOrDefault(verb);
+
+    /// <summary><c>struct vdm_db_copy</c>: one configuration copy of a db-* reply.</summary>
+    /// <remarks>Computed on use: the static <see cref="Commands"/> table is built before any field declared below it.</remarks>
+    private static PacketRecords CopyRecords => new("copy", "count", "vdm_db_copy", 24 + 2 * VdmAbi.NameSize + VdmAbi.PathSize, VdmAbi.MaxDbCopies,
+    [
+        Row("offset", 0, U64, Out, Number, "offset"),
+        Row("length", 8, U64, Out, Number, "length"),
+        Row("sequence", 16, U64, Out, Number, "sequence"),
+        Row("state", 24, Name, Out, Text, "state"),
+        Row("id", 24 + VdmAbi.NameSize, Name, Out, Text, "id"),
+        Row("path", 24 + 2 * VdmAbi.NameSize, PacketFieldType.Path, Out, Text, "path"),
+    ]);
+
+    /// <summary>get-mode and enable: the mode, the copies' count and the reason.</summary>
+    private static PacketLayout ModePacket(uint command, string verb, string cStruct) => new(command, verb, cStruct, 16 + VdmAbi.PathSize, null,
+    [
+        Version("version", 0),
+        Row("enabled", 4, U32, Out, PacketMapping.Boolean, "enabled"),
+        Row("copies", 8, U32, Out, Number, "copies"),
+        Row("good", 12, U32, Out, Number, "good"),
+        Row("reason", 16, PacketFieldType.Path, Out, Text, "reason"),
+    ]);
+
+    /// <summary>db-list and db-check: every copy.</summary>
+    private static PacketLayout CopyListPacket(uint command, string verb, string cStruct) =>
+        new(command, verb, cStruct, 16 + CopyRecords.ElementSize * CopyRecords.MaxCount, null,
+        [
+            Version("version", 0),
+            Row("count", 4, U32, Out, Number, "count"),
+            Row("good", 8, U32, Out, Number, "good"),
+            Reserved("reserved", 12),
+            Row("copies", 16, Bytes, Out, PacketMapping.Records, size: CopyRecords.ElementSize * CopyRecords.MaxCount) with { Records = CopyRecords },
+        ]);
+
+    /// <summary>db-add, db-remove, db-reinit and db-restore: a copy in (<paramref name="pathKey"/>, offset, length), every copy out.</summary>
+    private static PacketLayout CopyPacket(uint command, string verb, string cStruct, string pathKey) =>
+        new(command, verb, cStruct, 32 + VdmAbi.PathSize + CopyRecords.ElementSize * CopyRecords.MaxCount, null,
+        [
+            Version("version", 0),
+            Row("count", 4, U32, Out, Number, "count"),
+            Row("good", 8, U32, Out, Number, "good"),
+            Reserved("reserved", 12),
+            Row("offset", 16, U64, In, NumberIfNonZero, "offset"),
+            Row("length", 24, U64, In, NumberIfNonZero, "length"),
+            Row(pathKey, 32, PacketFieldType.Path, In, Text, pathKey),
+            Row("copies", 32 + VdmAbi.PathSize, Bytes, Out, PacketMapping.Records, size: CopyRecords.ElementSize * CopyRecords.MaxCount) with { Records = CopyRecords },
+        ]);
 
     private static PacketField Row(string name, int offset, PacketFieldType type, PacketDirection direction,
         PacketMapping mapping = PacketMapping.None, string? key = null, int size = 0) =>

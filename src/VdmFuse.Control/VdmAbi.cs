@@ -84,6 +84,33 @@ public static class VdmAbi
     /// <summary>VDM_CMD_DSK_GET_ADDRESS (DSKIOCGETADDRESS).</summary>
     public const uint CmdDskGetAddress = 18;
 
+    /// <summary>VDM_CMD_GET_MODE.</summary>
+    public const uint CmdGetMode = 32;
+
+    /// <summary>VDM_CMD_DB_LIST.</summary>
+    public const uint CmdDbList = 33;
+
+    /// <summary>VDM_CMD_DB_CHECK.</summary>
+    public const uint CmdDbCheck = 34;
+
+    /// <summary>VDM_CMD_DB_ADD.</summary>
+    public const uint CmdDbAdd = 35;
+
+    /// <summary>VDM_CMD_DB_REMOVE.</summary>
+    public const uint CmdDbRemove = 36;
+
+    /// <summary>VDM_CMD_DB_REINIT.</summary>
+    public const uint CmdDbReinit = 37;
+
+    /// <summary>VDM_CMD_DB_RESTORE.</summary>
+    public const uint CmdDbRestore = 38;
+
+    /// <summary>VDM_CMD_ENABLE.</summary>
+    public const uint CmdEnable = 39;
+
+    /// <summary>VDM_MAX_DB_COPIES: the configuration copies a db-* packet lists.</summary>
+    public const int MaxDbCopies = 8;
+
     /// <summary>VDM_PHYS_DIRECT: the physical instance's backing file is opened with O_DIRECT.</summary>
     public const uint PhysDirect = 0x1;
 

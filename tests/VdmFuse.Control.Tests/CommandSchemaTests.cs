@@ -12,7 +12,7 @@ public class CommandSchemaTests
             [
                 "create-instance", "delete-instance", "link-child-instance", "unlink-child-instance", "get-child-instance",
                 "get-attributes", "update-attributes", "ioctl-subdriver", "get-instances", "dsk-get", "dsk-usage",
-                "dsk-get-address", "help",
+                "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable", "help",
             ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
@@ -30,6 +30,14 @@ public class CommandSchemaTests
     [InlineData("dsk-usage", false)]
     [InlineData("dsk-get-address", false)]
     [InlineData("help", false)]
+    [InlineData("get-mode", false)]
+    [InlineData("db-list", false)]
+    [InlineData("db-check", false)]
+    [InlineData("db-add", true)]
+    [InlineData("db-remove", true)]
+    [InlineData("db-reinit", true)]
+    [InlineData("db-restore", true)]
+    [InlineData("enable", true)]
     public void IsPrivileged_DefaultVerb_MatchesTable(string verb, bool privileged)
     {
         Assert.Equal(privileged, CommandSchema.IsPrivileged(new ControlCommand(verb)));
@@ -162,6 +170,14 @@ public class CommandSchemaTests
                 "dsk-get name=TEXT  -- show the size and geometry of an instance",
                 "dsk-usage name=TEXT  -- show the I/O statistics of an instance",
                 "dsk-get-address name=TEXT block=BLOCKS  -- show where a block of an instance lives, down to the physical disk",
+                "get-mode  -- show the daemon's mode (enabled or disabled, and why) and its configuration copies",
+                "db-list  -- list the copies of the configuration database",
+                "db-check  -- check every copy of the configuration database",
+                "db-add path=TEXT [offset=SIZE] [length=SIZE]  -- add a copy of the configuration database (a file, or a range of a file or block device) (privileged)",
+                "db-remove path=TEXT [offset=SIZE] [length=SIZE]  -- remove a copy of the configuration database (privileged)",
+                "db-reinit path=TEXT [offset=SIZE] [length=SIZE]  -- rewrite a copy of the configuration database from the current configuration (privileged)",
+                "db-restore from=TEXT [offset=SIZE] [length=SIZE]  -- rewrite every copy of the configuration database from the copy at FROM (then enable) (privileged)",
+                "enable  -- enter enabled mode when the configuration copies allow it (privileged)",
                 "help  -- list the commands",
                 "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
                 "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
@@ -175,12 +191,12 @@ public class CommandSchemaTests
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(15, reply.Records.Count);
-        Assert.All(reply.Records.Take(13), record => Assert.Equal("command", record.Tag));
-        Assert.All(reply.Records.Skip(13), record => Assert.Equal("subdriver-command", record.Tag));
-        Assert.Equal("flush", reply.Records[13].Find("command"));
-        Assert.Equal("yes", reply.Records[13].Find("root"));
-        Assert.Equal("no", reply.Records[14].Find("root"));
+        Assert.Equal(23, reply.Records.Count);
+        Assert.All(reply.Records.Take(21), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(21), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[21].Find("command"));
+        Assert.Equal("yes", reply.Records[21].Find("root"));
+        Assert.Equal("no", reply.Records[22].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
         Assert.Equal("no", reply.Records[4].Find("root"));

@@ -54,6 +54,17 @@
 #define VDM_CMD_DSK_GET               16u   /* DSKIOCGET */
 #define VDM_CMD_DSK_USAGE             17u   /* DSKIOCUSAGE */
 #define VDM_CMD_DSK_GET_ADDRESS       18u   /* DSKIOCGETADDRESS */
+/* Diagnostic commands (the configuration database and the daemon's mode): accepted in both modes and on
+ * the diagnostic control file (vdmdiag). get-mode, db-list and db-check are open to all; the others are
+ * privileged. */
+#define VDM_CMD_GET_MODE              32u
+#define VDM_CMD_DB_LIST               33u
+#define VDM_CMD_DB_CHECK              34u
+#define VDM_CMD_DB_ADD                35u
+#define VDM_CMD_DB_REMOVE             36u
+#define VDM_CMD_DB_REINIT             37u
+#define VDM_CMD_DB_RESTORE            38u
+#define VDM_CMD_ENABLE                39u
 
 /* ---- headers of the write/read front door ------------------------------------ */
 
@@ -241,6 +252,101 @@ struct vdm_dsk_get_address_packet {
     struct vdm_address_level levels[VDM_MAX_ADDRESS_DEPTH];  /* out: levels[0] is the instance itself */
 };
 
+/* ---- diagnostic commands: the daemon's mode and the configuration database's copies ---- */
+
+#define VDM_MAX_DB_COPIES 8        /* copies a db-* packet lists (the text form lists them all) */
+
+/* get-mode, and enable (which answers with the mode it entered). */
+struct vdm_get_mode_packet {
+    uint32_t version;
+    uint32_t enabled;              /* out: 1 enabled, 0 disabled */
+    uint32_t copies;               /* out: configuration copies listed */
+    uint32_t good;                 /* out: copies that hold the current configuration */
+    char     reason[VDM_PATH_SIZE];  /* out: why the daemon is disabled; empty when enabled */
+};
+
+struct vdm_enable_packet {
+    uint32_t version;
+    uint32_t enabled;              /* out */
+    uint32_t copies;               /* out */
+    uint32_t good;                 /* out */
+    char     reason[VDM_PATH_SIZE];  /* out */
+};
+
+/* One configuration copy: a whole file (offset 0, length of the file's region) or a range of a device. */
+struct vdm_db_copy {
+    uint64_t offset;               /* bytes */
+    uint64_t length;               /* bytes of the region (two slots) */
+    uint64_t sequence;             /* the configuration sequence it holds; 0 when none */
+    char     state[VDM_NAME_SIZE]; /* good, rolled-forward, stale, io-error, format-error, unsupported-version, conflict, empty, failed */
+    char     id[VDM_NAME_SIZE];    /* the configuration id it holds, or "-" */
+    char     path[VDM_PATH_SIZE];
+};
+
+/* db-list and db-check: every copy (db-check reads and verifies each first). */
+struct vdm_db_list_packet {
+    uint32_t version;
+    uint32_t count;                /* out: copies in copies[] */
+    uint32_t good;                 /* out */
+    uint32_t reserved;
+    struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
+};
+
+struct vdm_db_check_packet {
+    uint32_t version;
+    uint32_t count;                /* out */
+    uint32_t good;                 /* out */
+    uint32_t reserved;
+    struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
+};
+
+/* db-add, db-remove, db-reinit: the copy at path (with offset and length for a range, both 0 for a
+ * whole file); the reply lists every copy afterwards. */
+struct vdm_db_add_packet {
+    uint32_t version;
+    uint32_t count;                /* out */
+    uint32_t good;                 /* out */
+    uint32_t reserved;
+    uint64_t offset;               /* in */
+    uint64_t length;               /* in */
+    char     path[VDM_PATH_SIZE];  /* in */
+    struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
+};
+
+struct vdm_db_remove_packet {
+    uint32_t version;
+    uint32_t count;                /* out */
+    uint32_t good;                 /* out */
+    uint32_t reserved;
+    uint64_t offset;               /* in */
+    uint64_t length;               /* in */
+    char     path[VDM_PATH_SIZE];  /* in */
+    struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
+};
+
+struct vdm_db_reinit_packet {
+    uint32_t version;
+    uint32_t count;                /* out */
+    uint32_t good;                 /* out */
+    uint32_t reserved;
+    uint64_t offset;               /* in */
+    uint64_t length;               /* in */
+    char     path[VDM_PATH_SIZE];  /* in */
+    struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
+};
+
+/* db-restore: every copy is rewritten from the copy at from; then enable. */
+struct vdm_db_restore_packet {
+    uint32_t version;
+    uint32_t count;                /* out */
+    uint32_t good;                 /* out */
+    uint32_t reserved;
+    uint64_t offset;               /* in: of the copy restored from */
+    uint64_t length;               /* in */
+    char     from[VDM_PATH_SIZE];  /* in */
+    struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
+};
+
 /* ---- subdriver commands (the command field of struct vdm_ioctl_subdriver_packet) --- */
 
 /* Physical subdriver. flush: fdatasync of the backing file (privileged; no argument).
@@ -274,5 +380,13 @@ struct vdm_physical_info {
 #define VDM_IOC_DSK_GET               _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_GET, struct vdm_dsk_get_packet)
 #define VDM_IOC_DSK_USAGE             _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_USAGE, struct vdm_dsk_usage_packet)
 #define VDM_IOC_DSK_GET_ADDRESS       _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_GET_ADDRESS, struct vdm_dsk_get_address_packet)
+#define VDM_IOC_GET_MODE              _IOWR(VDM_IOC_TYPE, VDM_CMD_GET_MODE, struct vdm_get_mode_packet)
+#define VDM_IOC_DB_LIST               _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_LIST, struct vdm_db_list_packet)
+#define VDM_IOC_DB_CHECK              _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_CHECK, struct vdm_db_check_packet)
+#define VDM_IOC_DB_ADD                _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_ADD, struct vdm_db_add_packet)
+#define VDM_IOC_DB_REMOVE             _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_REMOVE, struct vdm_db_remove_packet)
+#define VDM_IOC_DB_REINIT             _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_REINIT, struct vdm_db_reinit_packet)
+#define VDM_IOC_DB_RESTORE            _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_RESTORE, struct vdm_db_restore_packet)
+#define VDM_IOC_ENABLE                _IOWR(VDM_IOC_TYPE, VDM_CMD_ENABLE, struct vdm_enable_packet)
 
 #endif /* VDMFUSE_VDM_H */

@@ -29,6 +29,15 @@ public class PacketCodecRoundTripTests
         "dsk-get name=4294967294",
         "dsk-usage name=1",
         "dsk-get-address name=2 block=18014398509481983",
+        "get-mode",
+        "db-list",
+        "db-check",
+        "db-add offset=1048576 length=65536 path=/dev/sdc",
+        "db-add path=/var/lib/vdmfuse/config.2",
+        "db-remove path=\"/var/lib/vdm fuse/config.2\"",
+        "db-reinit offset=512 length=2048 path=/dev/sdc",
+        "db-restore from=/var/lib/vdmfuse/config.0",
+        "enable",
     ];
 
     public static TheoryData<string> CanonicalCommands => new(CanonicalLines);

@@ -19,6 +19,7 @@ public class PacketLayoutHeaderTests
         ["VDM_MESSAGE_SIZE"] = VdmAbi.MessageSize,
         ["VDM_NODEV"] = VdmAbi.NoDevice,
         ["VDM_MAX_ADDRESS_DEPTH"] = VdmAbi.MaxAddressDepth,
+        ["VDM_MAX_DB_COPIES"] = VdmAbi.MaxDbCopies,
         ["VDM_SUBDRIVER_NON_VDM"] = VdmAbi.SubdriverNonVdm,
         ["VDM_SUBDRIVER_PHYSICAL"] = VdmAbi.SubdriverPhysical,
         ["VDM_SUBDRIVER_PARTITION"] = VdmAbi.SubdriverPartition,
