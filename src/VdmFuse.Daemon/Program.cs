@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using VdmFuse.Daemon.Configuration;
 using VdmFuse.Daemon.Hosting;
@@ -9,9 +8,7 @@ namespace VdmFuse.Daemon;
 /// <summary>The vdmfuse executable.</summary>
 public static class Program
 {
-    private const string DetachedVariable = "VDMFUSE_DETACHED";
-
-    /// <summary>Entry point: <c>vdmfuse [-f] [-c CONFIG] [MOUNTPOINT]</c>.</summary>
+    /// <summary>Entry point: <c>vdmfuse [-d] [-k] [-f] [-r reset] [-x level] [-R file] [-D file] [-c config] [mountpoint]</c>; see <see cref="ExitCodes"/>.</summary>
     public static int Main(string[] args)
     {
         CommandLine commandLine;
@@ -23,7 +20,7 @@ public static class Program
         {
             Console.Error.WriteLine($"vdmfuse: {e.Message}");
             Console.Error.WriteLine(CommandLine.Usage);
-            return 2;
+            return ExitCodes.BadOption;
         }
         if (commandLine.Help)
         {
@@ -38,20 +35,30 @@ public static class Program
         catch (ErrnoException e)
         {
             Console.Error.WriteLine($"vdmfuse: {e.Message}");
-            return 2;
+            return ExitCodes.BadOption;
         }
         if (commandLine.MountPoint is not null)
         {
             config.MountPoint = Path.GetFullPath(commandLine.MountPoint);
         }
-        if (!commandLine.Foreground && Environment.GetEnvironmentVariable(DetachedVariable) is null)
+        if (commandLine.DebugLevel is { } level)
         {
-            return StartInBackground(args, config);
+            config.LogLevel = CommandLine.LogLevelOf(level);
         }
-        if (Environment.GetEnvironmentVariable(DetachedVariable) is not null)
+        var detached = BackgroundStart.IsDetachedChild;
+        if (!commandLine.Foreground && !detached)
+        {
+            return BackgroundStart.Run(args, config);
+        }
+        if (detached)
         {
             setsid();
         }
+        return RunDaemon(commandLine, config, detached);
+    }
+
+    private static int RunDaemon(CommandLine commandLine, DaemonConfig config, bool detached)
+    {
         try
         {
             Directory.CreateDirectory(config.StateDirectory);
@@ -59,21 +66,66 @@ public static class Program
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"vdmfuse: cannot create the state directory '{config.StateDirectory}': {e.Message}");
-            return 1;
+            return ExitCodes.StartFailed;
         }
         Logging.Configure(config.LogLevel, config.EffectiveLogFile, console: commandLine.Foreground);
         var log = NLog.LogManager.GetLogger("vdmfuse");
-        using var host = new DaemonHost(config);
         try
         {
-            host.Prepare();
-            return host.Run();
+            if (commandLine.KillRunning && !RunningDaemon.Stop(config.StateDirectory, TimeSpan.FromSeconds(30)))
+            {
+                return Fail(log, ExitCodes.AlreadyRunning,
+                    $"the daemon running for state directory {config.StateDirectory} did not exit within 30 s of SIGTERM");
+            }
+            using var stateLock = StateLock.TryAcquire(config.StateDirectory, out var holder);
+            if (stateLock is null)
+            {
+                return Fail(log, ExitCodes.AlreadyRunning,
+                    $"a daemon (pid {holder}) is already running for state directory {config.StateDirectory}");
+            }
+            var options = new DaemonOptions
+            {
+                StartDisabled = commandLine.StartDisabled,
+                Reset = commandLine.Reset,
+                ControlFiles = new Tree.ControlFileNames(commandLine.RequestFile, commandLine.DiagnosticFile),
+            };
+            using var host = new DaemonHost(config, options);
+            try
+            {
+                host.Prepare();
+            }
+            catch (DaemonStartException e)
+            {
+                return Fail(log, e.ExitCode, e.Message);
+            }
+            catch (ErrnoException e)
+            {
+                return Fail(log, ExitCodes.StartFailed, $"{e.Message} ({e.ErrnoName})");
+            }
+            var reporter = new ModeReporter(detached, SystemdNotifier.FromEnvironment());
+            try
+            {
+                return host.Run(reporter.Report);
+            }
+            catch (DaemonStartException e)
+            {
+                return Fail(log, e.ExitCode, e.Message);
+            }
+            catch (Exception e)
+            {
+                if (!reporter.HasReported)
+                {
+                    log.Error(e, "vdmfuse failed before entering a mode");
+                    return Fail(log, ExitCodes.StartFailed, e.Message);
+                }
+                log.Fatal(e, "vdmfuse failed after start: {0}", e.Message);
+                Console.Error.WriteLine($"vdmfuse: failed after start: {e.Message}");
+                return ExitCodes.FailedAfterStart;
+            }
         }
-        catch (ErrnoException e)
+        catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
         {
-            log.Error("vdmfuse cannot start: {0} ({1})", e.Message, e.ErrnoName);
-            Console.Error.WriteLine($"vdmfuse: {e.Message}");
-            return 1;
+            return Fail(log, ExitCodes.StartFailed, e.Message);
         }
         finally
         {
@@ -81,64 +133,11 @@ public static class Program
         }
     }
 
-    /// <summary>
-    /// Starts the daemon again in its own session, detached from the terminal, and returns once it is
-    /// mounted (exit 0) or has failed (its exit code, with the log's last lines).
-    /// </summary>
-    private static int StartInBackground(string[] args, DaemonConfig config)
+    private static int Fail(NLog.Logger log, int exitCode, string message)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // Run as "dotnet vdmfuse.dll": hand the host the assembly again; as the apphost "vdmfuse": nothing to add.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        }
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        start.Environment[DetachedVariable] = "1";
-        using var child = Process.Start(start)!;
-        child.StandardInput.Close();
-        var stderr = child.StandardError.ReadToEndAsync();
-        child.StandardOutput.ReadToEndAsync();
-        var controlFile = Path.Combine(config.MountPoint, "vdm");
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (child.WaitForExit(100))
-            {
-                Console.Error.Write(stderr.Result);
-                Console.Error.WriteLine($"vdmfuse: the daemon exited with code {child.ExitCode}; see {config.EffectiveLogFile}");
-                return child.ExitCode == 0 ? 1 : child.ExitCode;
-            }
-            if (IsMounted(config.MountPoint) && File.Exists(controlFile))
-            {
-                Console.WriteLine($"vdmfuse: mounted at {config.MountPoint} (pid {child.Id}, log {config.EffectiveLogFile})");
-                return 0;
-            }
-        }
-        Console.Error.WriteLine($"vdmfuse: the daemon (pid {child.Id}) did not mount {config.MountPoint} within 60 s; see {config.EffectiveLogFile}");
-        return 1;
-    }
-
-    private static bool IsMounted(string mountPoint)
-    {
-        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-        {
-            var fields = line.Split(' ');
-            if (fields.Length > 4 && fields[4] == mountPoint && line.Contains(" - fuse", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
+        log.Error("vdmfuse cannot start (exit {0}): {1}", exitCode, message);
+        Console.Error.WriteLine($"vdmfuse: {message}");
+        return exitCode;
     }
 
     [DllImport("libc", SetLastError = true)]

@@ -39,6 +39,36 @@ public sealed class InstanceRegistry : IDisposable
         }
     }
 
+    /// <summary>
+    /// The device number the next instance created without one gets. Numbers only grow: a number once
+    /// given (or reserved) is never handed out again, so a recorded instance keeps its own.
+    /// </summary>
+    public uint NextDeviceNumber
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastNumber + 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reserves every device number below <paramref name="nextDeviceNumber"/> (those a configuration database
+    /// has recorded): instances created without a number get <paramref name="nextDeviceNumber"/> or above.
+    /// </summary>
+    public void ReserveDeviceNumbersBelow(uint nextDeviceNumber)
+    {
+        lock (_lock)
+        {
+            if (nextDeviceNumber > 0)
+            {
+                _lastNumber = Math.Max(_lastNumber, nextDeviceNumber - 1);
+            }
+        }
+    }
+
     /// <summary>Number of instances.</summary>
     public int Count
     {
@@ -56,12 +86,17 @@ public sealed class InstanceRegistry : IDisposable
     /// EINVAL (bad name), EEXIST (name taken), EBUSY (the same file or device already backs an instance,
     /// under whatever name), ENOENT/EISDIR/EACCES/... naming the path.
     /// </exception>
-    public DiskInstance CreatePhysical(string name, string path, bool exported = true)
+    public DiskInstance CreatePhysical(string name, string path, bool exported = true) => CreatePhysical(name, path, exported, 0);
+
+    /// <summary>Opens <paramref name="path"/> as a new physical instance with device number <paramref name="deviceNumber"/> (0: the next free one).</summary>
+    /// <exception cref="ErrnoException">As <see cref="CreatePhysical(string, string, bool)"/>, and EEXIST when the device number is taken.</exception>
+    public DiskInstance CreatePhysical(string name, string path, bool exported, uint deviceNumber)
     {
         PhysicalDisk disk;
         lock (_lock)
         {
             CheckNewName(name);
+            CheckNewNumber(deviceNumber);
             CheckNotBacking(path, BlockFile.Identify(path));
             disk = PhysicalDisk.Open(name, path);
             try
@@ -73,7 +108,7 @@ public sealed class InstanceRegistry : IDisposable
                 disk.Dispose();
                 throw;
             }
-            AddLocked(disk, exported);
+            AddLocked(disk, exported, deviceNumber);
         }
         Log.Info("created physical instance '{Name}' (device {Number}, {Size} bytes, sector {Sector}, '{Path}'{Mode})",
             disk.Name, disk.DeviceNumber, disk.Size, disk.SectorSize, disk.Path, disk.Direct ? "" : ", buffered");
@@ -88,14 +123,20 @@ public sealed class InstanceRegistry : IDisposable
     /// <param name="size">Length, in 512-byte blocks.</param>
     /// <param name="exported">Whether it appears under dsk/ and rdsk/.</param>
     /// <exception cref="ErrnoException">EINVAL (bad name, out of range), EEXIST (name taken), ENOENT (no such child).</exception>
-    public DiskInstance CreatePartition(string name, string child, long start, long size, bool exported = true)
+    public DiskInstance CreatePartition(string name, string child, long start, long size, bool exported = true) =>
+        CreatePartition(name, child, start, size, exported, 0);
+
+    /// <summary>Creates a partition with device number <paramref name="deviceNumber"/> (0: the next free one).</summary>
+    /// <exception cref="ErrnoException">As <see cref="CreatePartition(string, string, long, long, bool)"/>, and EEXIST when the device number is taken.</exception>
+    public DiskInstance CreatePartition(string name, string child, long start, long size, bool exported, uint deviceNumber)
     {
         PartitionDisk partition;
         lock (_lock)
         {
             CheckNewName(name);
+            CheckNewNumber(deviceNumber);
             partition = new PartitionDisk(name, GetLocked(child), start, size);
-            AddLocked(partition, exported);
+            AddLocked(partition, exported, deviceNumber);
         }
         Log.Info("created partition instance '{Name}' (device {Number}, {Size} bytes, blocks {Start}+{Blocks} of '{Child}')",
             partition.Name, partition.DeviceNumber, partition.Size, start, size, partition.Child.Name);
@@ -105,13 +146,18 @@ public sealed class InstanceRegistry : IDisposable
 
     /// <summary>Adds an instance built elsewhere (another subdriver); the registry takes ownership of it.</summary>
     /// <exception cref="ErrnoException">EEXIST: the name is taken.</exception>
-    public DiskInstance Register(DiskInstance instance, bool exported = true)
+    public DiskInstance Register(DiskInstance instance, bool exported = true) => Register(instance, exported, 0);
+
+    /// <summary>Adds an instance built elsewhere with device number <paramref name="deviceNumber"/> (0: the next free one).</summary>
+    /// <exception cref="ErrnoException">EEXIST: the name or the device number is taken.</exception>
+    public DiskInstance Register(DiskInstance instance, bool exported, uint deviceNumber)
     {
         ArgumentNullException.ThrowIfNull(instance);
         lock (_lock)
         {
             CheckNewName(instance.Name);
-            AddLocked(instance, exported);
+            CheckNewNumber(deviceNumber);
+            AddLocked(instance, exported, deviceNumber);
         }
         Log.Info("created {Subdriver} instance '{Name}' (device {Number}, {Size} bytes)",
             instance.Subdriver, instance.Name, instance.DeviceNumber, instance.Size);
@@ -338,9 +384,29 @@ public sealed class InstanceRegistry : IDisposable
         }
     }
 
-    private void AddLocked(DiskInstance instance, bool exported)
+    private void CheckNewNumber(uint deviceNumber)
     {
-        instance.DeviceNumber = ++_lastNumber;
+        if (deviceNumber != 0 && _byNumber.TryGetValue(deviceNumber, out var existing))
+        {
+            throw new ErrnoException(Errno.EEXIST, $"device number {deviceNumber} is taken by instance '{existing.Name}' ({existing.Subdriver})");
+        }
+        if (deviceNumber == uint.MaxValue)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"device number {deviceNumber} means no device and cannot be given to an instance");
+        }
+    }
+
+    private void AddLocked(DiskInstance instance, bool exported, uint deviceNumber)
+    {
+        if (deviceNumber == 0)
+        {
+            deviceNumber = ++_lastNumber;
+        }
+        else
+        {
+            _lastNumber = Math.Max(_lastNumber, deviceNumber);
+        }
+        instance.DeviceNumber = deviceNumber;
         instance.Exported = exported;
         _byName.Add(instance.Name, instance);
         _byNumber.Add(instance.DeviceNumber, instance);

@@ -46,10 +46,10 @@ public sealed class ControlDispatcherTests : IDisposable
     }
 
     [Fact]
-    public void CreateInstance_Persistent_EnotsupAndNothingCreated()
+    public void CreateInstance_PersistentWithoutDatabase_EnotsupAndNothingCreated()
     {
         var outcome = Run($"create-instance subdriver=physical name=a path={_image} persistent=yes");
-        AssertError(outcome, Errno.ENOTSUP, "persistent instances need the configuration database");
+        AssertError(outcome, Errno.ENOTSUP, "this daemon runs without a configuration database; persistent instances cannot be recorded");
         Assert.Equal(0, _registry.Count);
         Assert.Equal(0, Run($"create-instance subdriver=physical name=a path={_image} persistent=no").Errno);
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using VdmFuse.Daemon.Configuration;
+using VdmFuse.Engine.Metadata;
 using VdmFuse.Native;
 using Xunit;
 
@@ -135,6 +136,40 @@ public class DaemonConfigTests
         Assert.Null(DaemonConfig.Parse(text, "vdmfuse.conf.example").AdminGroup);
         var config = DaemonConfig.Parse(text.Replace("# admin-group = disk", "admin-group = disk"), "vdmfuse.conf.example");
         Assert.Equal(6u, config.AdminGroup!.Gid);
+    }
+
+    [Fact]
+    public void Parse_ConfigCopies_WholeFilesAndRanges()
+    {
+        var config = DaemonConfig.Parse("state-dir = /s\nconfig-copy = /s/c0\nconfig-copy = /dev/sdb 1048576 65536\n", "t");
+
+        Assert.Equal([new RecordLocation("/s/c0"), new RecordLocation("/dev/sdb", 1048576, 65536)], config.ConfigCopies);
+        Assert.Equal(config.ConfigCopies, config.EffectiveConfigCopies);
+    }
+
+    [Fact]
+    public void EffectiveConfigCopies_NoneConfigured_TwoFilesInTheStateDirectory() =>
+        Assert.Equal([new RecordLocation("/s/config.0"), new RecordLocation("/s/config.1")],
+            DaemonConfig.Parse("state-dir = /s\n", "t").EffectiveConfigCopies);
+
+    [Theory]
+    [InlineData("config-copy = /dev/sdb 100 65536", "t:1: configuration copy '/dev/sdb' [100+65536]: the offset must be a non-negative multiple of 512")]
+    [InlineData("config-copy = /dev/sdb 4096", "t:1: configuration copy '/dev/sdb 4096' is not 'PATH' or 'PATH OFFSET LENGTH'")]
+    [InlineData("config-copy = relative/c0", "t:1: config-copy must be an absolute path, not 'relative/c0'")]
+    public void Parse_BadConfigCopy_EINVALNamingTheLine(string text, string message)
+    {
+        var error = Assert.Throws<ErrnoException>(() => DaemonConfig.Parse(text, "t"));
+        Assert.Equal(Errno.EINVAL, error.Errno);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void ExampleConfiguration_ConfigCopyLines_DocumentedAndCommentedOut()
+    {
+        var text = File.ReadAllText(RepositoryFile("vdmfuse.conf.example"));
+        Assert.Contains("# config-copy = /var/lib/vdmfuse/config.0", text);
+        var config = DaemonConfig.Parse(text.Replace("# config-copy = /", "config-copy = /"), "vdmfuse.conf.example");
+        Assert.Equal(3, config.ConfigCopies.Count);
     }
 
     private static string RepositoryFile(string name, [CallerFilePath] string source = "") =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using VdmFuse.Daemon.ControlPlane;
+using VdmFuse.Engine.Metadata;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.Configuration;
@@ -48,6 +49,17 @@ public sealed class DaemonConfig
 
     /// <summary>Images to create when missing.</summary>
     public List<ImageSpec> Images { get; } = new();
+
+    /// <summary>
+    /// The copies of the configuration database (<c>config-copy = PATH [OFFSET LENGTH]</c> lines); empty for the
+    /// default, two files in the state directory (see <see cref="EffectiveConfigCopies"/>).
+    /// </summary>
+    public List<RecordLocation> ConfigCopies { get; } = new();
+
+    /// <summary>The copies the daemon uses: those configured, or <c>STATE/config.0</c> and <c>STATE/config.1</c>.</summary>
+    public IReadOnlyList<RecordLocation> EffectiveConfigCopies => ConfigCopies.Count > 0
+        ? ConfigCopies
+        : [new RecordLocation(System.IO.Path.Combine(StateDirectory, "config.0")), new RecordLocation(System.IO.Path.Combine(StateDirectory, "config.1"))];
 
     /// <summary>Control-language commands run in order at start.</summary>
     public List<string> Commands { get; } = new();
@@ -139,6 +151,19 @@ public sealed class DaemonConfig
                     break;
                 case "image":
                     config.Images.Add(ParseImage(source, lineNumber, value));
+                    break;
+                case "config-copy":
+                    RecordLocation copy;
+                    try
+                    {
+                        copy = RecordLocation.Parse(value);
+                    }
+                    catch (ErrnoException e)
+                    {
+                        throw Error(source, lineNumber, e.Message);
+                    }
+                    RequirePath(source, lineNumber, key, copy.Path);
+                    config.ConfigCopies.Add(copy);
                     break;
                 case "command":
                     if (value.Length == 0)

@@ -7,5 +7,8 @@ namespace VdmFuse.Daemon.ControlPlane;
 public readonly record struct ControlCaller(uint Uid, uint Gid, uint Pid)
 {
     /// <summary>The daemon itself running its configuration's commands: root, no process.</summary>
-    public static ControlCaller Configuration => new(0, 0, 0);
+    public static ControlCaller Configuration => new(0, 0, 0) { Door = ControlDoor.Configuration };
+
+    /// <summary>The control file the command came through (the request file unless said otherwise).</summary>
+    public ControlDoor Door { get; init; }
 }

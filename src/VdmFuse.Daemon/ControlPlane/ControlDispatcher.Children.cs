@@ -13,13 +13,23 @@ public sealed partial class ControlDispatcher
     private ControlReply LinkChild(ControlCommand command)
     {
         var role = command.Fields.Where(f => !LinkFields.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
-        _registry.LinkChild(command.Get("parent"), command.Get("child"), role);
+        var parent = _registry.Get(command.Get("parent"));
+        if (_persistence is not null && _persistence.IsRecorded(parent.Name)
+            && _registry.TryGet(command.Get("child"), out var child) && !_persistence.IsRecorded(child.Name))
+        {
+            throw new ErrnoException(Errno.EINVAL,
+                $"persistent instance '{parent.Name}' cannot be built on '{child.Name}', which is not persistent (it would be missing at the next start)");
+        }
+        _registry.LinkChild(parent.Name, command.Get("child"), role);
+        RerecordIfPersistent(parent.Name);
         return ControlReply.Ok();
     }
 
     private ControlReply UnlinkChild(ControlCommand command)
     {
-        _registry.UnlinkChild(command.Get("parent"), command.Get("child"));
+        var parent = _registry.Get(command.Get("parent"));
+        _registry.UnlinkChild(parent.Name, command.Get("child"));
+        RerecordIfPersistent(parent.Name);
         return ControlReply.Ok();
     }
 

@@ -1,4 +1,5 @@
 using VdmFuse.Control;
+using VdmFuse.Daemon.Persistence;
 using VdmFuse.Engine;
 using VdmFuse.Native;
 
@@ -10,17 +11,15 @@ public sealed partial class ControlDispatcher
     /// <summary>The fields of these commands that are not subdriver attributes or subdriver command fields.</summary>
     private static readonly HashSet<string> FrameworkFields = ["name", "subdriver", "command"];
 
-    private ControlReply CreateInstance(ControlCommand command)
+    private ControlReply CreateInstance(ControlCommand command, ControlDoor door)
     {
         var subdriver = command.Get("subdriver");
         var name = command.Get("name");
         var exported = command.GetBool("exported", defaultValue: true);
-        if (command.GetBool("persistent", defaultValue: false))
+        var persistent = command.GetBool("persistent", defaultValue: false);
+        if (persistent)
         {
-            // Acknowledging persistence without recording it would lose the instance at the next start.
-            throw new ErrnoException(Errno.ENOTSUP,
-                "persistent instances need the configuration database, which this daemon does not have yet; " +
-                "declare the instance with a 'command = create-instance ...' line in the configuration file instead");
+            CheckCanRecord(subdriver, name, command, door);
         }
         DiskInstance instance = subdriver switch
         {
@@ -29,6 +28,10 @@ public sealed partial class ControlDispatcher
             _ => throw new ErrnoException(Errno.EINVAL,
                 $"unknown subdriver '{subdriver}' (this daemon creates physical and partition instances)"),
         };
+        if (persistent)
+        {
+            RecordOrUndo(instance);
+        }
         return ControlReply.Ok(("device-number", N(instance.DeviceNumber)));
     }
 
@@ -70,8 +73,72 @@ public sealed partial class ControlDispatcher
 
     private ControlReply DeleteInstance(ControlCommand command)
     {
-        _registry.Delete(command.Get("name"));
+        var instance = _registry.Get(command.Get("name"));
+        var recorded = _persistence?.IsRecorded(instance.Name) == true;
+        if (recorded && _persistence!.RecordedParentOf(instance.Name) is { } parent)
+        {
+            throw new ErrnoException(Errno.EBUSY, $"persistent instance '{parent}' is recorded as built on '{instance.Name}'");
+        }
+        _registry.Delete(instance.Name);
+        if (recorded)
+        {
+            _persistence!.Forget(instance.Name);
+        }
         return ControlReply.Ok();
+    }
+
+    /// <summary>
+    /// Refuses persistent=1 where it cannot hold: from the configuration file (its instances are re-created from
+    /// it at every start), without a database, and on an instance built on one that is not recorded.
+    /// </summary>
+    private void CheckCanRecord(string subdriver, string name, ControlCommand command, ControlDoor door)
+    {
+        if (door == ControlDoor.Configuration)
+        {
+            throw new ErrnoException(Errno.EINVAL,
+                $"instance '{name}': the configuration file's commands create non-persistent instances (they run at every start); " +
+                "create a persistent instance once through the control file");
+        }
+        if (_persistence is null)
+        {
+            throw new ErrnoException(Errno.ENOTSUP, "this daemon runs without a configuration database; persistent instances cannot be recorded");
+        }
+        if (!InstanceRecords.Recordable.Contains(subdriver))
+        {
+            throw new ErrnoException(Errno.ENOTSUP,
+                $"only {string.Join(" and ", InstanceRecords.Recordable)} instances can be persistent, not {subdriver} instance '{name}'");
+        }
+        foreach (var key in new[] { "child", "remap" })
+        {
+            if (command.GetOptional(key) is { } child && child != "-" && _registry.TryGet(child, out var instance) && !_persistence.IsRecorded(instance.Name))
+            {
+                throw new ErrnoException(Errno.EINVAL,
+                    $"persistent instance '{name}' cannot be built on '{instance.Name}', which is not persistent (it would be missing at the next start)");
+            }
+        }
+    }
+
+    /// <summary>Records a new persistent instance; when no copy can record it, deletes it again and fails.</summary>
+    private void RecordOrUndo(DiskInstance instance)
+    {
+        try
+        {
+            _persistence!.Record(instance);
+        }
+        catch (ErrnoException)
+        {
+            _registry.Delete(instance.Name);
+            throw;
+        }
+    }
+
+    /// <summary>Records the new state of <paramref name="name"/> (its attributes, its children) when it is persistent.</summary>
+    private void RerecordIfPersistent(string name)
+    {
+        if (_persistence is not null && _registry.TryGet(name, out var instance) && _persistence.IsRecorded(instance.Name))
+        {
+            _persistence.Record(instance);
+        }
     }
 
     private ControlReply GetInstances()
@@ -132,6 +199,7 @@ public sealed partial class ControlDispatcher
             CheckSubdriver(command, "subdriver", instance);
         }
         _registry.UpdateAttributes(instance.Name, SubdriverFields(command));
+        RerecordIfPersistent(instance.Name);
         return ControlReply.Ok();
     }
 

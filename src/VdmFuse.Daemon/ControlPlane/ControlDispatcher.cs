@@ -1,5 +1,6 @@
 using System.Globalization;
 using VdmFuse.Control;
+using VdmFuse.Daemon.Persistence;
 using VdmFuse.Engine;
 using VdmFuse.Native;
 
@@ -22,13 +23,29 @@ public sealed partial class ControlDispatcher
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
     private readonly InstanceRegistry _registry;
     private readonly AccessPolicy _access;
+    private readonly DaemonMode _mode;
+    private readonly PersistentConfiguration? _persistence;
 
     /// <summary>Creates a dispatcher over a registry; <paramref name="access"/> decides who may run privileged commands (root only by default).</summary>
-    public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null)
+    /// <param name="registry">The instances.</param>
+    /// <param name="access">Who may run privileged commands; root only when null.</param>
+    /// <param name="mode">The daemon's mode; when null, a mode that is always enabled.</param>
+    /// <param name="persistence">The configuration database behind persistent instances and the db-* commands; when null, persistent=1 and the db-* commands are refused.</param>
+    public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null, DaemonMode? mode = null, PersistentConfiguration? persistence = null)
     {
         _registry = registry;
         _access = access ?? AccessPolicy.RootOnly;
+        _persistence = persistence;
+        if (mode is null)
+        {
+            mode = new DaemonMode();
+            mode.Enable();
+        }
+        _mode = mode;
     }
+
+    /// <summary>The daemon's mode, which decides which commands are accepted.</summary>
+    public DaemonMode Mode => _mode;
 
     /// <summary>Parses and executes one text line on behalf of <paramref name="caller"/>; a blank line or a comment has no reply.</summary>
     public ControlOutcome ExecuteLine(string line, ControlCaller caller)
@@ -52,8 +69,9 @@ public sealed partial class ControlDispatcher
         try
         {
             CommandSchema.Validate(command);
+            DiagnosticCommands.CheckAccepted(command.Verb, caller.Door, _mode);
             _access.Check(command, caller);
-            var reply = Run(command);
+            var reply = Run(command, caller);
             Log.Debug("control uid={0} gid={1} pid={2}: {3} -> ok", caller.Uid, caller.Gid, caller.Pid, command.Verb);
             return reply;
         }
@@ -67,9 +85,9 @@ public sealed partial class ControlDispatcher
         }
     }
 
-    private ControlReply Run(ControlCommand command) => command.Verb switch
+    private ControlReply Run(ControlCommand command, ControlCaller caller) => command.Verb switch
     {
-        ControlVerbs.CreateInstance => CreateInstance(command),
+        ControlVerbs.CreateInstance => CreateInstance(command, caller.Door),
         ControlVerbs.DeleteInstance => DeleteInstance(command),
         ControlVerbs.LinkChildInstance => LinkChild(command),
         ControlVerbs.UnlinkChildInstance => UnlinkChild(command),
@@ -82,6 +100,14 @@ public sealed partial class ControlDispatcher
         ControlVerbs.DskUsage => DskUsage(command),
         ControlVerbs.DskGetAddress => DskGetAddress(command),
         ControlVerbs.Help => CommandSchema.HelpReply(),
+        ControlVerbs.GetMode => GetMode(),
+        ControlVerbs.DbList => DbList(),
+        ControlVerbs.DbCheck => DbCheck(),
+        ControlVerbs.DbAdd => DbAdd(command),
+        ControlVerbs.DbRemove => DbRemove(command),
+        ControlVerbs.DbReinit => DbReinit(command),
+        ControlVerbs.DbRestore => DbRestore(command),
+        ControlVerbs.Enable => Enable(),
         _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
     };
 

@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
 using VdmFuse.Daemon.Configuration;
 using VdmFuse.Daemon.ControlPlane;
+using VdmFuse.Daemon.Persistence;
 using VdmFuse.Daemon.Tree;
 using VdmFuse.Engine;
+using VdmFuse.Engine.Metadata;
 using VdmFuse.Fuse.Session;
 using VdmFuse.Fuse.Transport;
 using VdmFuse.Native;
@@ -10,30 +12,51 @@ using VdmFuse.Native;
 namespace VdmFuse.Daemon.Hosting;
 
 /// <summary>
-/// Wires the engine, the control plane and the FUSE session, and runs the daemon until it is unmounted
-/// or signalled. The session runs on the calling thread; signals are handled on another thread, which
-/// unmounts (lazily, so that open files are served until closed) and never touches the mount itself.
+/// Wires the engine, the configuration database, the control plane and the FUSE session, and runs the
+/// daemon until it is unmounted or signalled. Start-up follows vold: reset when asked, load the
+/// configuration copies and decide the mode, re-create the recorded (persistent) instances with their
+/// device numbers, run the configuration file's commands, mount, and report the mode. The session runs
+/// on the calling thread; signals are handled on another thread, which unmounts (lazily, so that open
+/// files are served until closed) and never touches the mount itself.
 /// </summary>
 public sealed class DaemonHost : IDisposable
 {
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
 
     private readonly DaemonConfig _config;
+    private readonly DaemonOptions _options;
     private readonly InstanceRegistry _registry = new();
+    private readonly DaemonMode _mode = new();
+    private PersistentConfiguration? _persistence;
     private FuseMount? _mount;
     private FuseSession? _session;
     private int _signals;
 
     /// <summary>Creates a host for a configuration.</summary>
-    public DaemonHost(DaemonConfig config)
+    public DaemonHost(DaemonConfig config, DaemonOptions? options = null)
     {
         _config = config;
+        _options = options ?? new DaemonOptions();
     }
 
     /// <summary>The registry of instances (for tests).</summary>
     public InstanceRegistry Registry => _registry;
 
-    /// <summary>Creates missing images and runs the configuration's commands.</summary>
+    /// <summary>The daemon's mode.</summary>
+    public DaemonMode Mode => _mode;
+
+    /// <summary>The configuration database, once <see cref="Prepare"/> has opened it.</summary>
+    public PersistentConfiguration? Persistence => _persistence;
+
+    /// <summary>
+    /// Resets the configuration when asked, loads it and decides the mode, re-creates the recorded instances,
+    /// creates missing images and runs the configuration's commands.
+    /// </summary>
+    /// <exception cref="DaemonStartException">
+    /// Exit code 7 (the reset failed), 6 (a copy's format version is not supported) or 1 (a command of the
+    /// configuration file failed).
+    /// </exception>
+    /// <exception cref="ErrnoException">Another failure (exit code 4).</exception>
     public void Prepare()
     {
         Directory.CreateDirectory(_config.StateDirectory);
@@ -41,36 +64,71 @@ public sealed class DaemonHost : IDisposable
         {
             CreateImageIfMissing(image);
         }
-        var dispatcher = new ControlDispatcher(_registry);
+        _persistence = new PersistentConfiguration(_config.EffectiveConfigCopies, _registry, _mode);
+        if (_options.Reset)
+        {
+            try
+            {
+                _persistence.Reset();
+            }
+            catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
+            {
+                throw new DaemonStartException(ExitCodes.ResetFailed, $"-r reset failed: {e.Message}", e);
+            }
+        }
+        try
+        {
+            _persistence.LoadAtStart(_options.StartDisabled);
+        }
+        catch (FormatVersionException e)
+        {
+            throw new DaemonStartException(ExitCodes.UnsupportedFormat, e.Message, e);
+        }
+        var dispatcher = new ControlDispatcher(_registry, mode: _mode, persistence: _persistence);
         foreach (var command in _config.Commands)
         {
             var outcome = dispatcher.ExecuteLine(command, ControlCaller.Configuration);
             if (outcome.Errno != 0)
             {
-                throw new ErrnoException(outcome.Errno,
+                throw new DaemonStartException(ExitCodes.BadOption,
                     $"{_config.Source}: command '{command}' failed: {outcome.Text.TrimEnd()}");
             }
         }
     }
 
-    /// <summary>Mounts and serves until unmounted. Returns the process exit code.</summary>
-    public int Run()
+    /// <summary>
+    /// Mounts, reports the mode entered to <paramref name="modeEntered"/> (and every later change), and serves
+    /// until unmounted. Returns the process exit code.
+    /// </summary>
+    /// <exception cref="DaemonStartException">Exit code 8: the mount failed.</exception>
+    public int Run(Action<bool, string> modeEntered)
     {
+        ArgumentNullException.ThrowIfNull(modeEntered);
         var mountPoint = _config.MountPoint;
         var uid = geteuid();
-        var dispatcher = new ControlDispatcher(_registry, new AccessPolicy(uid, _config.AdminGroup));
+        var dispatcher = new ControlDispatcher(_registry, new AccessPolicy(uid, _config.AdminGroup), _mode, _persistence);
         if (_config.AdminGroup is { } admin)
         {
             Log.Info("members of group '{0}' (gid {1}) may run privileged control commands", admin.Name, admin.Gid);
         }
-        var fileSystem = new VdmFileSystem(_registry, dispatcher, uid, getegid());
+        var fileSystem = new VdmFileSystem(_registry, dispatcher, uid, getegid(), _options.ControlFiles);
         using var aio = new AioContext { Mode = _config.IoMode };
-        // Mount detaches a stale mount a dead daemon left (and says so), and refuses a live one.
-        _mount = FuseMount.Mount(mountPoint, new FuseMountOptions { AllowOther = _config.AllowOther });
+        try
+        {
+            // Mount detaches a stale mount a dead daemon left (and says so), and refuses a live one.
+            _mount = FuseMount.Mount(mountPoint, new FuseMountOptions { AllowOther = _config.AllowOther });
+        }
+        catch (ErrnoException e)
+        {
+            throw new DaemonStartException(ExitCodes.MountFailed, $"cannot mount {mountPoint}: {e.Message}", e);
+        }
         _session = new FuseSession(_mount.DeviceFd, fileSystem, aio);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        Log.Info("vdmfuse mounted at {0} with {1} instances ({2})", mountPoint, _registry.All.Count, _config.Source);
+        Log.Info("vdmfuse mounted at {0} with {1} instances ({2}); control files {3} and {4}; {5} mode",
+            mountPoint, _registry.All.Count, _config.Source, _options.ControlFiles.Request, _options.ControlFiles.Diagnostic, _mode.Name);
+        _mode.Changed += modeEntered;
+        modeEntered(_mode.IsEnabled, _mode.Reason);
         AioContext.Current = aio;
         try
         {
@@ -79,6 +137,7 @@ public sealed class DaemonHost : IDisposable
         finally
         {
             AioContext.Current = null;
+            _mode.Changed -= modeEntered;
         }
         Log.Info("vdmfuse unmounted from {0}", mountPoint);
         return 0;

@@ -1,4 +1,5 @@
 using System.Text;
+using VdmFuse.Daemon.ControlPlane;
 
 namespace VdmFuse.Daemon.Tree;
 
@@ -13,6 +14,9 @@ internal sealed class ControlFileSession
 
     /// <summary>The uid that opened the file (the writer's uid is checked per request too).</summary>
     public uint OpenerUid { get; init; }
+
+    /// <summary>Which control file was opened.</summary>
+    public ControlDoor Door { get; init; }
 
     /// <summary>Appends reply text for the reader.</summary>
     public void Append(string text) => Append(Encoding.UTF8.GetBytes(text));

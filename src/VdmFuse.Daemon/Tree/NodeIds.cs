@@ -27,6 +27,10 @@ public static class NodeIds
     public static readonly NodeId DskDir = new(3);
     public static readonly NodeId RdskDir = new(4);
     public static readonly NodeId PlexDir = new(5);
+    public static readonly NodeId Diagnostic = new(6);
+
+    /// <summary>Whether <paramref name="node"/> is one of the two control files (request or diagnostic).</summary>
+    public static bool IsControlFile(NodeId node) => node == Control || node == Diagnostic;
 
     private const ulong InstanceBase = 0x1000;
 

@@ -38,15 +38,22 @@ public sealed class VdmFileSystem : IFuseFileSystem
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
     private readonly uint _diskUid;
     private readonly uint _diskGid;
+    private readonly ControlFileNames _controlFiles;
     private ulong _nextControlHandle = ControlHandleBase;
 
     /// <summary>
     /// Creates the tree over a registry and the control dispatcher. Disks belong to root:disk when the
     /// daemon runs as root, as block devices do, and to the daemon's user and group otherwise.
     /// </summary>
-    public VdmFileSystem(InstanceRegistry registry, ControlDispatcher dispatcher, uint daemonUid = 0, uint daemonGid = 0)
+    /// <param name="registry">The instances.</param>
+    /// <param name="dispatcher">The control dispatcher.</param>
+    /// <param name="daemonUid">The daemon's uid.</param>
+    /// <param name="daemonGid">The daemon's gid.</param>
+    /// <param name="controlFiles">The names of the request and diagnostic control files; <c>vdm</c> and <c>vdmdiag</c> when null.</param>
+    public VdmFileSystem(InstanceRegistry registry, ControlDispatcher dispatcher, uint daemonUid = 0, uint daemonGid = 0, ControlFileNames? controlFiles = null)
     {
         _registry = registry;
+        _controlFiles = controlFiles ?? new ControlFileNames();
         _dispatcher = dispatcher;
         _packets = new PacketDoor(dispatcher);
         _diskUid = daemonUid;
@@ -69,7 +76,8 @@ public sealed class VdmFileSystem : IFuseFileSystem
         {
             NodeId? child = name switch
             {
-                "vdm" => NodeIds.Control,
+                _ when name == _controlFiles.Request => NodeIds.Control,
+                _ when name == _controlFiles.Diagnostic => NodeIds.Diagnostic,
                 "dsk" => NodeIds.DskDir,
                 "rdsk" => NodeIds.RdskDir,
                 "plex" => NodeIds.PlexDir,
@@ -87,7 +95,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         }
         if (!TryViewOfDirectory(parent, out var view))
         {
-            request.ReplyError(parent == NodeIds.Control ? Errno.ENOTDIR : Errno.ENOENT);
+            request.ReplyError(NodeIds.IsControlFile(parent) ? Errno.ENOTDIR : Errno.ENOENT);
             return default;
         }
         var instance = FindExported(name, view);
@@ -195,7 +203,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         }
         else
         {
-            request.ReplyError(node == NodeIds.Control || NodeIds.TryDecode(node, out _, out _) ? Errno.ENOTDIR : Errno.ENOENT);
+            request.ReplyError(NodeIds.IsControlFile(node) || NodeIds.TryDecode(node, out _, out _) ? Errno.ENOTDIR : Errno.ENOENT);
         }
         return default;
     }
@@ -210,7 +218,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         };
         if (node == NodeIds.Root)
         {
-            foreach (var (name, child) in new[] { ("dsk", NodeIds.DskDir), ("rdsk", NodeIds.RdskDir), ("plex", NodeIds.PlexDir), ("vdm", NodeIds.Control) })
+            foreach (var (name, child) in new[] { ("dsk", NodeIds.DskDir), ("rdsk", NodeIds.RdskDir), ("plex", NodeIds.PlexDir), (_controlFiles.Request, NodeIds.Control), (_controlFiles.Diagnostic, NodeIds.Diagnostic) })
             {
                 entries.Add(new DirEntry(name, Entry(child, FixedAttr(child))));
             }
@@ -247,10 +255,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// <inheritdoc/>
     public ValueTask Open(FuseRequest request, NodeId node, int flags)
     {
-        if (node == NodeIds.Control)
+        if (NodeIds.IsControlFile(node))
         {
             var handle = _nextControlHandle++;
-            _controlSessions[handle] = new ControlFileSession { OpenerUid = request.Uid };
+            _controlSessions[handle] = new ControlFileSession { OpenerUid = request.Uid, Door = DoorOf(node) };
             request.ReplyOpen(new FileHandle(handle), OpenReplyFlags.DirectIo | OpenReplyFlags.NonSeekable);
             return default;
         }
@@ -277,7 +285,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// <inheritdoc/>
     public ValueTask Release(FuseRequest request, NodeId node, FileHandle fh, int flags)
     {
-        if (node == NodeIds.Control)
+        if (NodeIds.IsControlFile(node))
         {
             _controlSessions.Remove(fh.Value);
         }
@@ -313,7 +321,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// <inheritdoc/>
     public ValueTask Read(FuseRequest request, NodeId node, FileHandle fh, long offset, int size, int flags)
     {
-        if (node == NodeIds.Control)
+        if (NodeIds.IsControlFile(node))
         {
             if (!_controlSessions.TryGetValue(fh.Value, out var session))
             {
@@ -396,7 +404,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// <inheritdoc/>
     public ValueTask Write(FuseRequest request, NodeId node, FileHandle fh, long offset, ReadOnlyMemory<byte> data, uint writeFlags, int flags)
     {
-        if (node == NodeIds.Control)
+        if (NodeIds.IsControlFile(node))
         {
             WriteControl(request, fh, data.Span);
             return default;
@@ -485,7 +493,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         }
         foreach (var line in text.Split('\n'))
         {
-            var outcome = _dispatcher.ExecuteLine(line.TrimEnd('\r'), Caller(request));
+            var outcome = _dispatcher.ExecuteLine(line.TrimEnd('\r'), Caller(request, session.Door));
             session.Append(outcome.Text);
             if (outcome.Errno != 0)
             {
@@ -502,7 +510,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// </summary>
     private void WritePacket(FuseRequest request, ControlFileSession session, ReadOnlySpan<byte> data)
     {
-        var outcome = _packets.ExecuteRequest(data, Caller(request));
+        var outcome = _packets.ExecuteRequest(data, Caller(request, session.Door));
         session.Append(outcome.Reply);
         if (outcome.Errno == 0)
         {
@@ -521,7 +529,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out _);
         if (instance is null)
         {
-            request.ReplyError(node == NodeIds.Control ? Errno.ESPIPE : Errno.ENOENT);
+            request.ReplyError(NodeIds.IsControlFile(node) ? Errno.ESPIPE : Errno.ENOENT);
             return default;
         }
         switch (whence)
@@ -560,7 +568,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         {
             // Our type letter, but no command of ours: a wrong number, direction or size.
             var message = $"ioctl 0x{ioctl.Cmd:x8}: not a vdmfuse command (type 'v', number {ioctl.Cmd & 0xff}, {ioctl.Cmd >> 16 & 0x3fff} bytes); see vdm.h";
-            if (node == NodeIds.Control && _controlSessions.TryGetValue(ioctl.Fh.Value, out var session))
+            if (NodeIds.IsControlFile(node) && _controlSessions.TryGetValue(ioctl.Fh.Value, out var session))
             {
                 session.Append(TextCodec.FormatError(Errno.Name(Errno.EINVAL), message));
             }
@@ -569,7 +577,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out _);
         if (instance is null)
         {
-            request.ReplyError(node == NodeIds.Control ? Errno.ENOTTY : Errno.ENOENT);
+            request.ReplyError(NodeIds.IsControlFile(node) ? Errno.ENOTTY : Errno.ENOENT);
             return default;
         }
         Span<byte> output = stackalloc byte[8];
@@ -598,9 +606,9 @@ public sealed class VdmFileSystem : IFuseFileSystem
     private void ControlIoctl(FuseRequest request, NodeId node, IoctlRequest ioctl, uint command, int packetSize)
     {
         DiskInstance? implied = null;
-        string file = "vdm";
+        string file = node == NodeIds.Diagnostic ? _controlFiles.Diagnostic : _controlFiles.Request;
         ControlFileSession? session = null;
-        if (node == NodeIds.Control)
+        if (NodeIds.IsControlFile(node))
         {
             _controlSessions.TryGetValue(ioctl.Fh.Value, out session);
         }
@@ -614,7 +622,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
             }
             file = $"{DirName(view)}/{implied.Name}";
         }
-        var outcome = _packets.ExecuteIoctl(command, packetSize, ioctl.InSize, ioctl.OutSize, ioctl.Input.Span, implied, file, Caller(request));
+        var outcome = _packets.ExecuteIoctl(command, packetSize, ioctl.InSize, ioctl.OutSize, ioctl.Input.Span, implied, file, Caller(request, DoorOf(node)));
         if (outcome.Errno == 0)
         {
             request.ReplyIoctl(0, outcome.Reply);
@@ -624,7 +632,9 @@ public sealed class VdmFileSystem : IFuseFileSystem
         request.ReplyError(outcome.Errno);
     }
 
-    private static ControlCaller Caller(FuseRequest request) => new(request.Uid, request.Gid, request.Pid);
+    private static ControlCaller Caller(FuseRequest request, ControlDoor door) => new(request.Uid, request.Gid, request.Pid) { Door = door };
+
+    private static ControlDoor DoorOf(NodeId node) => node == NodeIds.Diagnostic ? ControlDoor.Diagnostic : ControlDoor.Request;
 
     // ---- extended attributes -------------------------------------------------------------
 
@@ -760,7 +770,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
 
     private bool TryFixedAttr(NodeId node, out FuseAttr attr)
     {
-        if (node == NodeIds.Root || node == NodeIds.Control || TryViewOfDirectory(node, out _))
+        if (node == NodeIds.Root || NodeIds.IsControlFile(node) || TryViewOfDirectory(node, out _))
         {
             attr = FixedAttr(node);
             return true;
@@ -783,6 +793,12 @@ public sealed class VdmFileSystem : IFuseFileSystem
         if (node == NodeIds.Control)
         {
             attr.Mode = S_IFREG | 0x1B6; // 0666: anyone may ask; privileged commands check the caller's uid
+            attr.Nlink = 1;
+        }
+        else if (node == NodeIds.Diagnostic)
+        {
+            attr.Mode = S_IFREG | 0x180; // 0600: the administrator's door, owned by the daemon's user
+            attr.Uid = _diskUid;
             attr.Nlink = 1;
         }
         else

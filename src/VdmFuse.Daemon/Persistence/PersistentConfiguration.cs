@@ -1,0 +1,219 @@
+using VdmFuse.Daemon.ControlPlane;
+using VdmFuse.Daemon.Hosting;
+using VdmFuse.Engine;
+using VdmFuse.Engine.Metadata;
+using VdmFuse.Native;
+
+namespace VdmFuse.Daemon.Persistence;
+
+/// <summary>
+/// The daemon's side of the configuration database: decides the mode at start from the load rules, re-creates
+/// the recorded instances with their device numbers, records persistent instances as they change, runs the
+/// diagnostic commands on the copies, and turns the daemon disabled when the database does (a commit that
+/// leaves fewer than two good copies) — the <see cref="DaemonMode"/> follows the database, never the reverse.
+/// </summary>
+public sealed class PersistentConfiguration
+{
+    private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
+
+    private readonly ConfigDatabase _database;
+    private readonly InstanceRegistry _registry;
+    private readonly DaemonMode _mode;
+
+    /// <summary>Opens the copies at <paramref name="copies"/> (without reading them) for <paramref name="registry"/>'s instances.</summary>
+    /// <exception cref="ErrnoException">EINVAL: a bad region; EEXIST: a copy listed twice.</exception>
+    public PersistentConfiguration(IReadOnlyList<RecordLocation> copies, InstanceRegistry registry, DaemonMode mode)
+    {
+        _database = new ConfigDatabase(copies);
+        _registry = registry;
+        _mode = mode;
+        _database.ModeChanged += OnDatabaseModeChanged;
+        _database.CopyFailed += (_, e) => Log.Error("configuration copy {0} failed: {1}; {2} good copies remain", e.Copy.Location, e.Copy.Detail, e.GoodCopies);
+    }
+
+    /// <summary>The database itself.</summary>
+    public ConfigDatabase Database => _database;
+
+    /// <summary>Every copy with its state.</summary>
+    public IReadOnlyList<CopyStatus> Copies => _database.Copies;
+
+    /// <summary>The conflicts the last application of the load rules found (copies of one configuration that differ).</summary>
+    public IReadOnlyList<ConfigConflict> Conflicts => _database.LastLoad?.Conflicts ?? [];
+
+    /// <summary>Whether <paramref name="name"/> is a recorded (persistent) instance.</summary>
+    public bool IsRecorded(string name) => _database.HasState && _database.State.Find(name) is not null;
+
+    /// <summary>The recorded instance built on <paramref name="name"/>, or null.</summary>
+    public string? RecordedParentOf(string name) =>
+        _database.HasState ? _database.State.Instances.FirstOrDefault(i => i.Children.Contains(name))?.Name : null;
+
+    /// <summary>-r reset: an empty configuration with a new id in every copy. Refused while an instance is open.</summary>
+    /// <exception cref="ErrnoException">EBUSY: an instance is open; EIO (or the copy's errno): a copy could not be reset.</exception>
+    public void Reset()
+    {
+        if (_registry.All.FirstOrDefault(i => i.OpenCount > 0) is { } open)
+        {
+            throw new ErrnoException(Errno.EBUSY, $"instance '{open.Name}' is open; the configuration cannot be reset while an instance is open");
+        }
+        var report = _database.Reset();
+        if (report.Copies.FirstOrDefault(c => !c.IsGood) is { } failed)
+        {
+            throw new ErrnoException(failed.Errno != 0 ? failed.Errno : Errno.EIO, $"configuration copy {failed} could not be reset");
+        }
+        Log.Warn("configuration reset: every copy now holds an empty configuration ({0} of {1} copies good)", report.GoodCopies, report.Copies.Count);
+    }
+
+    /// <summary>
+    /// Applies the load rules and enters a mode: enabled when they allow it and every recorded instance could be
+    /// re-created, disabled (with the reason) otherwise or when <paramref name="startDisabled"/>. Recorded instances
+    /// are re-created whenever a configuration was chosen, and their device numbers are never handed out again.
+    /// </summary>
+    /// <exception cref="DaemonStartException">Exit code 6: a copy holds an on-disk format version this daemon does not read.</exception>
+    public void LoadAtStart(bool startDisabled)
+    {
+        var report = _database.LastLoad ?? _database.Load();
+        foreach (var line in report.Describe())
+        {
+            Log.Info("configuration: {0}", line);
+        }
+        if (report.HasUnsupportedVersion)
+        {
+            var copy = report.Copies.First(c => c.State == CopyState.UnsupportedVersion);
+            throw new DaemonStartException(ExitCodes.UnsupportedFormat,
+                $"configuration copy {copy.Location} holds an on-disk format version this vdmfuse does not read: {copy.Detail}");
+        }
+        var problem = report.IsEnabled ? null : report.DisabledReason;
+        if (report.State is { } state)
+        {
+            // Also when disabled for want of copies: the instances the chosen configuration holds come back.
+            _registry.ReserveDeviceNumbersBelow(state.NextDeviceNumber);
+            if (RecreateMissing(state) is { } missing)
+            {
+                problem = problem is null ? missing : $"{problem}; also {missing}";
+            }
+        }
+        if (startDisabled)
+        {
+            _mode.Disable(problem is null ? "started with -d" : $"started with -d; also {problem}");
+        }
+        else if (problem is not null)
+        {
+            _mode.Disable(problem);
+        }
+        else
+        {
+            _mode.Enable();
+        }
+    }
+
+    /// <summary>
+    /// <c>enable</c>: applies the load rules again; the copies must agree with the instances this daemon holds
+    /// (a recorded instance that exists differently means a change that did not go through the database), missing
+    /// recorded instances are re-created, and the daemon enters enabled mode.
+    /// </summary>
+    /// <exception cref="ErrnoException">EBUSY with the reason the daemon cannot be enabled.</exception>
+    public void Enable()
+    {
+        var report = _database.Load();
+        if (!report.IsEnabled || report.State is null)
+        {
+            throw new ErrnoException(Errno.EBUSY, $"cannot enable: {report.DisabledReason}");
+        }
+        _registry.ReserveDeviceNumbersBelow(report.State.NextDeviceNumber);
+        if (RecreateMissing(report.State) is { } problem)
+        {
+            throw new ErrnoException(Errno.EBUSY, $"cannot enable: {problem}");
+        }
+        _mode.Enable();
+    }
+
+    /// <summary>Records <paramref name="instance"/> (new, or changed) as persistent.</summary>
+    /// <exception cref="ErrnoException">EAGAIN: the database is disabled; EIO: no copy could be written; ENOSPC: it does not fit.</exception>
+    public void Record(DiskInstance instance)
+    {
+        var record = InstanceRecords.ToRecord(instance);
+        var next = _registry.NextDeviceNumber;
+        _database.Commit(state => state.WithInstance(record) with { NextDeviceNumber = Math.Max(state.NextDeviceNumber, next) });
+        Log.Debug("recorded persistent {0} instance '{1}' (device {2})", record.Subdriver, record.Name, record.DeviceNumber);
+    }
+
+    /// <summary>Removes the record of the instance <paramref name="name"/>.</summary>
+    /// <exception cref="ErrnoException">As <see cref="Record"/>.</exception>
+    public void Forget(string name)
+    {
+        var next = _registry.NextDeviceNumber;
+        _database.Commit(state => state.WithoutInstance(name) with { NextDeviceNumber = Math.Max(state.NextDeviceNumber, next) });
+        Log.Debug("removed the record of persistent instance '{0}'", name);
+    }
+
+    /// <summary><c>db-check</c>: verifies every copy against the current configuration; a good copy that does not hold it fails.</summary>
+    public IReadOnlyList<CopyStatus> Check() =>
+        [.. _database.Check().Select(c => c.Verified || !c.Status.IsGood ? c.Status : c.Status with { Detail = c.Health.ToString() })];
+
+    /// <summary><c>db-add</c>: adds a copy initialised from the current configuration.</summary>
+    public void AddCopy(RecordLocation location) => _database.AddCopy(location);
+
+    /// <summary><c>db-remove</c>: removes a copy (fewer than two good copies disable the daemon).</summary>
+    public void RemoveCopy(RecordLocation location) => _database.RemoveCopy(location);
+
+    /// <summary><c>db-reinit</c>: rewrites a copy from the current configuration.</summary>
+    public void Reinitialize(RecordLocation location) => _database.Reinitialize(location);
+
+    /// <summary>
+    /// <c>db-restore</c>: rewrites every copy from the one at <paramref name="source"/>, then the load rules run again;
+    /// the daemon stays in its mode until <c>enable</c>, which re-creates the restored instances.
+    /// </summary>
+    public void RestoreFrom(RecordLocation source)
+    {
+        var report = _database.RestoreFrom(source);
+        Log.Warn("configuration restored from {0}: {1}", source, report.Describe().First());
+    }
+
+    /// <summary>Re-creates every recorded instance that does not exist, children first; the first that fails (or differs) is the reason returned.</summary>
+    private string? RecreateMissing(ConfigState state)
+    {
+        var pending = new List<ConfigInstanceRecord>();
+        foreach (var record in state.Instances)
+        {
+            if (_registry.TryGet(record.Name, out var existing) && existing.Name == record.Name)
+            {
+                var held = InstanceRecords.ToRecord(existing);
+                if (!held.SameAs(record))
+                {
+                    return $"instance '{record.Name}' exists as {existing.Subdriver} device {existing.DeviceNumber} but is recorded differently " +
+                        $"({record.Subdriver} device {record.DeviceNumber}): a change was made without the configuration database";
+                }
+                continue;
+            }
+            pending.Add(record);
+        }
+        while (pending.Count > 0)
+        {
+            var ready = pending.FirstOrDefault(r => r.Children.All(c => _registry.TryGet(c, out _)));
+            if (ready is null)
+            {
+                return $"recorded instance '{pending[0].Name}' cannot be re-created: it is built on '{pending[0].Children.First(c => !_registry.TryGet(c, out _))}', which does not exist";
+            }
+            pending.Remove(ready);
+            try
+            {
+                InstanceRecords.Recreate(_registry, ready);
+            }
+            catch (ErrnoException e)
+            {
+                Log.Error("recorded {0} instance '{1}' (device {2}) cannot be re-created: {3}", ready.Subdriver, ready.Name, ready.DeviceNumber, e.Message);
+                return $"recorded instance '{ready.Name}' cannot be re-created: {e.Message}";
+            }
+        }
+        return null;
+    }
+
+    private void OnDatabaseModeChanged(object? sender, ConfigModeChangedEventArgs e)
+    {
+        if (!e.IsEnabled && _mode.IsEnabled)
+        {
+            Log.Error("the configuration database is disabled: {0}", e.Reason);
+            _mode.Disable(e.Reason);
+        }
+    }
+}
