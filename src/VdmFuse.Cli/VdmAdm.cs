@@ -33,6 +33,10 @@ public sealed class VdmAdm
           vdmadm address p1 1000
           vdmadm subdriver disk0 get-info
           vdmadm delete p1
+          vdmadm mode                           (enabled or disabled, and why)
+          vdmadm db list --json                 (the configuration database's copies)
+          vdmadm db restore /var/lib/vdmfuse/config.0
+          vdmadm enable
           vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
 
         Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
@@ -75,6 +79,9 @@ public sealed class VdmAdm
         Root.Add(DiskCommands.BuildUsage(runner));
         Root.Add(DiskCommands.BuildAddress(runner));
         Root.Add(SubdriverCommand.Build(runner));
+        Root.Add(ModeCommands.BuildMode(runner));
+        Root.Add(ModeCommands.BuildEnable(runner));
+        Root.Add(DatabaseCommands.Build(runner));
         Root.Add(HelpCommand.Build(runner, Run));
         Root.SetAction(_ => Run(["--help"]));
     }

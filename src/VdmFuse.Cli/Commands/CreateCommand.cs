@@ -91,7 +91,7 @@ internal static class CreateCommand
     {
         private readonly Option<bool> _persistent = new("--persistent")
         {
-            Description = "Record the instance in the configuration database so that it comes back at start (refused with ENOTSUP until the daemon has a configuration database; declare it in the configuration file meanwhile)",
+            Description = "Record the instance in the configuration database (every copy) so that it comes back, with the same device number, at every start; the instances it is built on must be persistent too",
         };
 
         private readonly Option<bool> _notExported = new("--not-exported")
