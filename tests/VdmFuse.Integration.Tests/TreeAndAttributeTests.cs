@@ -30,10 +30,10 @@ public sealed class TreeAndAttributeTests : IClassFixture<PartitionedDiskFixture
     private DaemonWorkspace Workspace => _fixture.Workspace;
 
     [Fact]
-    public void Root_Listing_IsDskRdskPlexAndVdm()
+    public void Root_Listing_IsDskRdskPlexVdmAndVdmdiag()
     {
         var names = Directory.GetFileSystemEntries(Workspace.Mountpoint).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal);
-        Assert.Equal(["dsk", "plex", "rdsk", "vdm"], names);
+        Assert.Equal(["dsk", "plex", "rdsk", "vdm", "vdmdiag"], names);
         Assert.True(Directory.Exists(Path.Combine(Workspace.Mountpoint, "dsk")));
         Assert.True(Directory.Exists(Path.Combine(Workspace.Mountpoint, "rdsk")));
         Assert.True(File.Exists(Workspace.ControlPath));

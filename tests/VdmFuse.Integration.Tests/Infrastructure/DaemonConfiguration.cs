@@ -8,6 +8,7 @@ public sealed class DaemonConfiguration
 {
     private readonly List<(string Path, long Size)> _images = [];
     private readonly List<string> _commands = [];
+    private readonly List<string> _configCopies = [];
 
     /// <summary>Creates a configuration for a mountpoint and a state directory.</summary>
     public DaemonConfiguration(string mountpoint, string stateDirectory)
@@ -35,6 +36,18 @@ public sealed class DaemonConfiguration
             throw new ArgumentOutOfRangeException(nameof(size), size, "image sizes are whole MiB");
         }
         _images.Add((path, size));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a <c>config-copy = PATH [OFFSET LENGTH]</c> line: a copy of the configuration database in a file, or in a
+    /// byte range of a file or block device. Without any, the daemon keeps two files in the state directory.
+    /// </summary>
+    public DaemonConfiguration AddConfigCopy(string path, long? offset = null, long? length = null)
+    {
+        _configCopies.Add(offset is { } start && length is { } size
+            ? string.Create(CultureInfo.InvariantCulture, $"{path} {start} {size}")
+            : path);
         return this;
     }
 
@@ -66,6 +79,10 @@ public sealed class DaemonConfiguration
         if (AdminGroup is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"admin-group = {AdminGroup}");
+        }
+        foreach (var copy in _configCopies)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"config-copy = {copy}");
         }
         foreach (var (path, size) in _images)
         {

@@ -51,7 +51,8 @@ public sealed class DaemonProcess : IDisposable
     /// <param name="configPath">The configuration file.</param>
     /// <param name="mountpoint">Where to mount.</param>
     /// <param name="runAsUid">Run the daemon as this uid and gid (through setpriv, which execs: the pid stays the daemon's).</param>
-    public static DaemonProcess Start(string configPath, string mountpoint, int? runAsUid = null)
+    /// <param name="options">More daemon options, given before <c>-c</c> (such as <c>-d</c> or <c>-x 2</c>).</param>
+    public static DaemonProcess Start(string configPath, string mountpoint, int? runAsUid = null, IReadOnlyList<string>? options = null)
     {
         var program = runAsUid is null ? DotnetHost() : "setpriv";
         var startInfo = new ProcessStartInfo(program)
@@ -68,7 +69,7 @@ public sealed class DaemonProcess : IDisposable
                 startInfo.ArgumentList.Add(argument);
             }
         }
-        foreach (var argument in new[] { DaemonAssembly, "-f", "-c", configPath, mountpoint })
+        foreach (var argument in (string[])[DaemonAssembly, "-f", .. options ?? [], "-c", configPath, mountpoint])
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -174,7 +175,7 @@ public sealed class DaemonProcess : IDisposable
             {
                 lastState = "no FUSE mount in /proc/self/mountinfo";
             }
-            Thread.Sleep(100);
+            Thread.Sleep(25);
         }
         throw new TimeoutException(
             $"vdmfuse did not become ready at {Mountpoint} within {ReadyTimeout.TotalSeconds} s ({lastState}).\n{Output}");

@@ -45,14 +45,17 @@ public sealed class DaemonWorkspace : IDisposable
     public string Rdsk(string name) => Path.Combine(Mountpoint, "rdsk", name);
 
     /// <summary>Writes the configuration and starts the daemon (as <paramref name="runAsUid"/> if given); returns once mounted.</summary>
-    public DaemonProcess StartDaemon(int? runAsUid = null)
+    public DaemonProcess StartDaemon(int? runAsUid = null) => StartDaemon(runAsUid, []);
+
+    /// <summary>Writes the configuration and starts the daemon with more <paramref name="options"/> (<c>-d</c>); returns once mounted.</summary>
+    public DaemonProcess StartDaemon(int? runAsUid, params string[] options)
     {
         if (Daemon is not null)
         {
             throw new InvalidOperationException("The daemon is already running.");
         }
         Configuration.WriteTo(ConfigPath);
-        Daemon = DaemonProcess.Start(ConfigPath, Mountpoint, runAsUid);
+        Daemon = DaemonProcess.Start(ConfigPath, Mountpoint, runAsUid, options);
         return Daemon;
     }
 
