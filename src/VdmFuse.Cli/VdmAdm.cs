@@ -37,6 +37,10 @@ public sealed class VdmAdm
           vdmadm db list --json                 (the configuration database's copies)
           vdmadm db restore /var/lib/vdmfuse/config.0
           vdmadm enable
+          vdmadm dev format /srv/dev0.img --quota 64M
+          vdmadm dev mount /srv/dev0.img
+          vdmadm volume create /srv/dev0.img web --quota 16M
+          vdmadm dev volumes /srv/dev0.img      (dev list, dev quota, dev dismount, volume destroy)
           vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
 
         Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
@@ -82,6 +86,8 @@ public sealed class VdmAdm
         Root.Add(ModeCommands.BuildMode(runner));
         Root.Add(ModeCommands.BuildEnable(runner));
         Root.Add(DatabaseCommands.Build(runner));
+        Root.Add(DeviceCommands.BuildDevice(runner));
+        Root.Add(DeviceCommands.BuildVolume(runner));
         Root.Add(HelpCommand.Build(runner, Run));
         Root.SetAction(_ => Run(["--help"]));
     }

@@ -108,6 +108,42 @@ public static class CommandTable
             FieldSpec.Optional("length", FieldType.Size),
         ]),
         new(ControlVerbs.Enable, "enter enabled mode when the configuration copies allow it", Privileged: true, []),
+        new(ControlVerbs.FormatDev, "write a new volume label (device id, quota in KB) on a device: an image file (created if missing) or a block device", Privileged: true,
+        [
+            FieldSpec.Required("device"),
+            FieldSpec.Required("quota", FieldType.Integer),
+            FieldSpec.Optional("force", FieldType.Boolean),
+        ]),
+        new(ControlVerbs.MountDev, "mount a device: its volumes become exported instances", Privileged: true,
+        [
+            FieldSpec.Required("device"),
+        ]),
+        new(ControlVerbs.DismountDev, "flush a device and remove its volumes' instances (refused while a volume is open)", Privileged: true,
+        [
+            FieldSpec.Required("device"),
+            FieldSpec.Optional("force", FieldType.Boolean),
+        ]),
+        new(ControlVerbs.DismountAll, "dismount every mounted device", Privileged: true, []),
+        new(ControlVerbs.ListDevices, "list the mounted devices", Privileged: false, []),
+        new(ControlVerbs.ListVolumes, "list the volumes of a mounted device", Privileged: false,
+        [
+            FieldSpec.Required("device"),
+        ]),
+        new(ControlVerbs.GetDeviceQuota, "show the quota of a mounted device and the part its volumes use, in KB", Privileged: false,
+        [
+            FieldSpec.Required("device"),
+        ]),
+        new(ControlVerbs.CreateVolume, "create a volume (quota in KB) on a mounted device", Privileged: true,
+        [
+            FieldSpec.Required("device"),
+            FieldSpec.Required("name"),
+            FieldSpec.Required("quota", FieldType.Integer),
+        ]),
+        new(ControlVerbs.DestroyVolume, "destroy a volume of a mounted device", Privileged: true,
+        [
+            FieldSpec.Required("device"),
+            FieldSpec.Required("lvid", FieldType.Integer),
+        ]),
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
     ];
 

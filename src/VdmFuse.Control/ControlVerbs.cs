@@ -30,6 +30,33 @@ public static class ControlVerbs
     /// <summary>Lists the disk instances.</summary>
     public const string GetInstances = "get-instances";
 
+    /// <summary>Writes a new label (device id, quota, no volumes) on a device: an image file or a block device.</summary>
+    public const string FormatDev = "format-dev";
+
+    /// <summary>Mounts a device: its volumes become exported instances.</summary>
+    public const string MountDev = "mount-dev";
+
+    /// <summary>Flushes a device and deletes its volume instances and its physical instance.</summary>
+    public const string DismountDev = "dismount-dev";
+
+    /// <summary>Dismounts every mounted device.</summary>
+    public const string DismountAll = "dismount-all";
+
+    /// <summary>Lists the mounted devices, one record each.</summary>
+    public const string ListDevices = "list-devices";
+
+    /// <summary>Lists the volumes of a mounted device, one record each.</summary>
+    public const string ListVolumes = "list-volumes";
+
+    /// <summary>Returns the quota of a mounted device and the part its volumes use, in KB.</summary>
+    public const string GetDeviceQuota = "get-device-quota";
+
+    /// <summary>Creates a volume on a mounted device.</summary>
+    public const string CreateVolume = "create-volume";
+
+    /// <summary>Destroys a volume of a mounted device.</summary>
+    public const string DestroyVolume = "destroy-volume";
+
     /// <summary>Returns the size and geometry of an instance (DSKIOCGET).</summary>
     public const string DskGet = "dsk-get";
 

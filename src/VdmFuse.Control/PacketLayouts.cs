@@ -213,6 +213,68 @@ public static class PacketLayouts
         CopyPacket(VdmAbi.CmdDbReinit, ControlVerbs.DbReinit, "vdm_db_reinit_packet", "path"),
         CopyPacket(VdmAbi.CmdDbRestore, ControlVerbs.DbRestore, "vdm_db_restore_packet", "from"),
         ModePacket(VdmAbi.CmdEnable, ControlVerbs.Enable, "vdm_enable_packet"),
+        new(VdmAbi.CmdFormatDev, ControlVerbs.FormatDev, "vdm_format_dev_packet", 16 + VdmAbi.PathSize, null,
+        [
+            Version("version", 0),
+            Row("force", 4, U32, In, Flag, "force"),
+            Row("quota", 8, U64, In, Number, "quota"),
+            Row("device", 16, PacketFieldType.Path, In, Text, "device"),
+        ]),
+        new(VdmAbi.CmdMountDev, ControlVerbs.MountDev, "vdm_mount_dev_packet", 8 + VdmAbi.NameSize + VdmAbi.PathSize, null,
+        [
+            Version("version", 0),
+            Row("volumes", 4, U32, Out, Number, "volumes"),
+            Row("device-id", 8, Name, Out, Text, "device-id"),
+            Row("device", 8 + VdmAbi.NameSize, PacketFieldType.Path, In, Text, "device"),
+        ]),
+        new(VdmAbi.CmdDismountDev, ControlVerbs.DismountDev, "vdm_dismount_dev_packet", 8 + VdmAbi.PathSize, null,
+        [
+            Version("version", 0),
+            Row("force", 4, U32, In, Flag, "force"),
+            Row("device", 8, PacketFieldType.Path, In, Text, "device"),
+        ]),
+        new(VdmAbi.CmdDismountAll, ControlVerbs.DismountAll, "vdm_dismount_all_packet", 8, null,
+        [
+            Version("version", 0),
+            Reserved("reserved", 4),
+        ]),
+        new(VdmAbi.CmdListDevices, ControlVerbs.ListDevices, "vdm_list_devices_packet", 8 + DeviceRecords.ElementSize * DeviceRecords.MaxCount, null,
+        [
+            Version("version", 0),
+            Row("count", 4, U32, Out, Number, "count"),
+            Row("devices", 8, Bytes, Out, PacketMapping.Records, size: DeviceRecords.ElementSize * DeviceRecords.MaxCount) with { Records = DeviceRecords },
+        ]),
+        new(VdmAbi.CmdListVolumes, ControlVerbs.ListVolumes, "vdm_list_volumes_packet", 8 + VdmAbi.PathSize + VolumeRecords.ElementSize * VolumeRecords.MaxCount, null,
+        [
+            Version("version", 0),
+            Row("count", 4, U32, Out, Number, "count"),
+            Row("device", 8, PacketFieldType.Path, In, Text, "device"),
+            Row("volumes", 8 + VdmAbi.PathSize, Bytes, Out, PacketMapping.Records, size: VolumeRecords.ElementSize * VolumeRecords.MaxCount) with { Records = VolumeRecords },
+        ]),
+        new(VdmAbi.CmdGetDeviceQuota, ControlVerbs.GetDeviceQuota, "vdm_get_device_quota_packet", 24 + VdmAbi.PathSize, null,
+        [
+            Version("version", 0),
+            Reserved("reserved", 4),
+            Row("quota-kb", 8, U64, Out, Number, "quota-kb"),
+            Row("used-kb", 16, U64, Out, Number, "used-kb"),
+            Row("device", 24, PacketFieldType.Path, In, Text, "device"),
+        ]),
+        new(VdmAbi.CmdCreateVolume, ControlVerbs.CreateVolume, "vdm_create_volume_packet", 24 + VdmAbi.NameSize + VdmAbi.PathSize, null,
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, Out, Device, "device-number"),
+            Row("lvid", 8, U64, Out, Number, "lvid"),
+            Row("quota", 16, U64, In, Number, "quota"),
+            Row("name", 24, Name, In, Text, "name"),
+            Row("device", 24 + VdmAbi.NameSize, PacketFieldType.Path, In, Text, "device"),
+        ]),
+        new(VdmAbi.CmdDestroyVolume, ControlVerbs.DestroyVolume, "vdm_destroy_volume_packet", 16 + VdmAbi.PathSize, null,
+        [
+            Version("version", 0),
+            Reserved("reserved", 4),
+            Row("lvid", 8, U64, In, Number, "lvid"),
+            Row("device", 16, PacketFieldType.Path, In, Text, "device"),
+        ]),
     ];
 
     private static readonly Dictionary<uint, PacketLayout> ByCommand = Commands.ToDictionary(layout => layout.Command);
@@ -237,6 +299,24 @@ public static class PacketLayouts
     ]);
 
     /// <summary>get-mode and enable: the mode, the copies' count and the reason.</summary>
+    private static PacketRecords DeviceRecords => new("device", "count", "vdm_device_info", 24 + VdmAbi.NameSize + VdmAbi.PathSize, VdmAbi.MaxDevices,
+    [
+        Row("quota-kb", 0, U64, Out, Number, "quota-kb"),
+        Row("used-kb", 8, U64, Out, Number, "used-kb"),
+        Row("volumes", 16, U64, Out, Number, "volumes"),
+        Row("device-id", 24, Name, Out, Text, "device-id"),
+        Row("path", 24 + VdmAbi.NameSize, PacketFieldType.Path, Out, Text, "path"),
+    ]);
+
+    private static PacketRecords VolumeRecords => new("volume", "count", "vdm_volume_info", 24 + VdmAbi.NameSize, VdmAbi.MaxVolumes,
+    [
+        Row("lvid", 0, U64, Out, Number, "lvid"),
+        Row("quota-kb", 8, U64, Out, Number, "quota-kb"),
+        Row("device-number", 16, U32, Out, Device, "device-number"),
+        Row("open", 20, U32, Out, Number, "open"),
+        Row("name", 24, Name, Out, Text, "name"),
+    ]);
+
     private static PacketLayout ModePacket(uint command, string verb, string cStruct) => new(command, verb, cStruct, 16 + VdmAbi.PathSize, null,
     [
         Version("version", 0),

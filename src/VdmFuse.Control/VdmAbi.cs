@@ -48,6 +48,9 @@ public static class VdmAbi
     /// <summary>VDM_SUBDRIVER_FAULT.</summary>
     public const uint SubdriverFault = 5;
 
+    /// <summary>VDM_SUBDRIVER_VOLUME: a volume of a mounted device.</summary>
+    public const uint SubdriverVolume = 6;
+
     /// <summary>VDM_CMD_CREATE_INSTANCE.</summary>
     public const uint CmdCreateInstance = 1;
 
@@ -74,6 +77,33 @@ public static class VdmAbi
 
     /// <summary>VDM_CMD_GET_INSTANCES.</summary>
     public const uint CmdGetInstances = 9;
+
+    /// <summary>VDM_CMD_FORMAT_DEV: format-dev.</summary>
+    public const uint CmdFormatDev = 10;
+
+    /// <summary>VDM_CMD_MOUNT_DEV: mount-dev.</summary>
+    public const uint CmdMountDev = 11;
+
+    /// <summary>VDM_CMD_DISMOUNT_DEV: dismount-dev.</summary>
+    public const uint CmdDismountDev = 12;
+
+    /// <summary>VDM_CMD_DISMOUNT_ALL: dismount-all.</summary>
+    public const uint CmdDismountAll = 13;
+
+    /// <summary>VDM_CMD_LIST_DEVICES: list-devices.</summary>
+    public const uint CmdListDevices = 14;
+
+    /// <summary>VDM_CMD_LIST_VOLUMES: list-volumes.</summary>
+    public const uint CmdListVolumes = 15;
+
+    /// <summary>VDM_CMD_GET_DEVICE_QUOTA: get-device-quota.</summary>
+    public const uint CmdGetDeviceQuota = 19;
+
+    /// <summary>VDM_CMD_CREATE_VOLUME: create-volume.</summary>
+    public const uint CmdCreateVolume = 20;
+
+    /// <summary>VDM_CMD_DESTROY_VOLUME: destroy-volume.</summary>
+    public const uint CmdDestroyVolume = 21;
 
     /// <summary>VDM_CMD_DSK_GET (DSKIOCGET).</summary>
     public const uint CmdDskGet = 16;
@@ -111,6 +141,12 @@ public static class VdmAbi
     /// <summary>VDM_MAX_DB_COPIES: the configuration copies a db-* packet lists.</summary>
     public const int MaxDbCopies = 8;
 
+    /// <summary>VDM_MAX_DEVICES: the devices a list-devices packet holds.</summary>
+    public const int MaxDevices = 8;
+
+    /// <summary>VDM_MAX_VOLUMES: the volumes a list-volumes packet holds.</summary>
+    public const int MaxVolumes = 64;
+
     /// <summary>VDM_PHYS_DIRECT: the physical instance's backing file is opened with O_DIRECT.</summary>
     public const uint PhysDirect = 0x1;
 
@@ -120,16 +156,25 @@ public static class VdmAbi
     /// <summary>VDM_IOC_TYPE: the type letter of the ioctl numbers.</summary>
     public const byte IoctlType = (byte)'v';
 
-    /// <summary>The subdriver id of a subdriver name ("physical" is 1), or 0 when there is none.</summary>
+    /// <summary>
+    /// The subdriver id of a subdriver name ("physical" is 1), or 0 when there is none. "volume" (the instances
+    /// mount-dev creates) has an id for the replies that report an instance's subdriver, but is not in
+    /// <see cref="CommandTable.Subdrivers"/>: no command names it.
+    /// </summary>
     public static uint SubdriverId(string name)
     {
+        if (name == "volume")
+        {
+            return SubdriverVolume;
+        }
         var index = CommandTable.Subdrivers.IndexOf(name);
         return index < 0 ? 0 : (uint)index + 1;
     }
 
-    /// <summary>The subdriver name of an id (1 is "physical"), or <see langword="null"/> when there is none.</summary>
+    /// <summary>The subdriver name of an id (1 is "physical", 6 is "volume"), or <see langword="null"/> when there is none.</summary>
     public static string? SubdriverName(uint id) =>
-        id >= 1 && id <= CommandTable.Subdrivers.Count ? CommandTable.Subdrivers[(int)id - 1] : null;
+        id == SubdriverVolume ? "volume"
+        : id >= 1 && id <= CommandTable.Subdrivers.Count ? CommandTable.Subdrivers[(int)id - 1] : null;
 
     private static int IndexOf(this IReadOnlyList<string> list, string value)
     {

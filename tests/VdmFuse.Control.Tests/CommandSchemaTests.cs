@@ -12,7 +12,9 @@ public class CommandSchemaTests
             [
                 "create-instance", "delete-instance", "link-child-instance", "unlink-child-instance", "get-child-instance",
                 "get-attributes", "update-attributes", "ioctl-subdriver", "get-instances", "dsk-get", "dsk-usage",
-                "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable", "help",
+                "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable",
+                "format-dev", "mount-dev", "dismount-dev", "dismount-all", "list-devices", "list-volumes", "get-device-quota",
+                "create-volume", "destroy-volume", "help",
             ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
@@ -34,6 +36,15 @@ public class CommandSchemaTests
     [InlineData("db-list", false)]
     [InlineData("db-check", false)]
     [InlineData("db-add", true)]
+    [InlineData("format-dev", true)]
+    [InlineData("mount-dev", true)]
+    [InlineData("dismount-dev", true)]
+    [InlineData("dismount-all", true)]
+    [InlineData("create-volume", true)]
+    [InlineData("destroy-volume", true)]
+    [InlineData("list-devices", false)]
+    [InlineData("list-volumes", false)]
+    [InlineData("get-device-quota", false)]
     [InlineData("db-remove", true)]
     [InlineData("db-reinit", true)]
     [InlineData("db-restore", true)]
@@ -178,6 +189,15 @@ public class CommandSchemaTests
                 "db-reinit path=TEXT [offset=SIZE] [length=SIZE]  -- rewrite a copy of the configuration database from the current configuration (privileged)",
                 "db-restore from=TEXT [offset=SIZE] [length=SIZE]  -- rewrite every copy of the configuration database from the copy at FROM (then enable) (privileged)",
                 "enable  -- enter enabled mode when the configuration copies allow it (privileged)",
+                "format-dev device=TEXT quota=N [force=yes|no]  -- write a new volume label (device id, quota in KB) on a device: an image file (created if missing) or a block device (privileged)",
+                "mount-dev device=TEXT  -- mount a device: its volumes become exported instances (privileged)",
+                "dismount-dev device=TEXT [force=yes|no]  -- flush a device and remove its volumes' instances (refused while a volume is open) (privileged)",
+                "dismount-all  -- dismount every mounted device (privileged)",
+                "list-devices  -- list the mounted devices",
+                "list-volumes device=TEXT  -- list the volumes of a mounted device",
+                "get-device-quota device=TEXT  -- show the quota of a mounted device and the part its volumes use, in KB",
+                "create-volume device=TEXT name=TEXT quota=N  -- create a volume (quota in KB) on a mounted device (privileged)",
+                "destroy-volume device=TEXT lvid=N  -- destroy a volume of a mounted device (privileged)",
                 "help  -- list the commands",
                 "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
                 "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
@@ -191,12 +211,12 @@ public class CommandSchemaTests
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(23, reply.Records.Count);
-        Assert.All(reply.Records.Take(21), record => Assert.Equal("command", record.Tag));
-        Assert.All(reply.Records.Skip(21), record => Assert.Equal("subdriver-command", record.Tag));
-        Assert.Equal("flush", reply.Records[21].Find("command"));
-        Assert.Equal("yes", reply.Records[21].Find("root"));
-        Assert.Equal("no", reply.Records[22].Find("root"));
+        Assert.Equal(32, reply.Records.Count);
+        Assert.All(reply.Records.Take(30), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(30), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[30].Find("command"));
+        Assert.Equal("yes", reply.Records[30].Find("root"));
+        Assert.Equal("no", reply.Records[31].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
         Assert.Equal("no", reply.Records[4].Find("root"));

@@ -40,6 +40,7 @@
 #define VDM_SUBDRIVER_MIRROR     3u
 #define VDM_SUBDRIVER_REMAP      4u
 #define VDM_SUBDRIVER_FAULT      5u
+#define VDM_SUBDRIVER_VOLUME     6u   /* a volume of a mounted device (device management) */
 
 /* Command numbers (the command field of the headers; the nr of the ioctl numbers). */
 #define VDM_CMD_CREATE_INSTANCE        1u
@@ -51,6 +52,17 @@
 #define VDM_CMD_UPDATE_ATTRIBUTES      7u
 #define VDM_CMD_IOCTL_SUBDRIVER        8u
 #define VDM_CMD_GET_INSTANCES          9u
+/* Device management (Shore's device methods): format-dev, mount-dev, dismount-dev, dismount-all, create-volume
+ * and destroy-volume are privileged; list-devices, list-volumes and get-device-quota are open to all. */
+#define VDM_CMD_FORMAT_DEV            10u
+#define VDM_CMD_MOUNT_DEV             11u
+#define VDM_CMD_DISMOUNT_DEV          12u
+#define VDM_CMD_DISMOUNT_ALL          13u
+#define VDM_CMD_LIST_DEVICES          14u
+#define VDM_CMD_LIST_VOLUMES          15u
+#define VDM_CMD_GET_DEVICE_QUOTA      19u
+#define VDM_CMD_CREATE_VOLUME         20u
+#define VDM_CMD_DESTROY_VOLUME        21u
 #define VDM_CMD_DSK_GET               16u   /* DSKIOCGET */
 #define VDM_CMD_DSK_USAGE             17u   /* DSKIOCUSAGE */
 #define VDM_CMD_DSK_GET_ADDRESS       18u   /* DSKIOCGETADDRESS */
@@ -347,6 +359,92 @@ struct vdm_db_restore_packet {
     struct vdm_db_copy copies[VDM_MAX_DB_COPIES];  /* out */
 };
 
+/* ---- device management: devices (image files or block devices with a label) and their volumes ---- */
+
+#define VDM_MAX_DEVICES 8          /* devices a list-devices packet lists (the text form lists them all) */
+#define VDM_MAX_VOLUMES 64         /* volumes a list-volumes packet lists (the text form lists them all) */
+
+/* format-dev: writes a new label (new device id, the quota, no volumes); creates a missing file. */
+struct vdm_format_dev_packet {
+    uint32_t version;
+    uint32_t force;                /* in: 1 = overwrite an existing label */
+    uint64_t quota;                /* in: KB */
+    char     device[VDM_PATH_SIZE];  /* in */
+};
+
+/* mount-dev: the device's volumes become exported instances of subdriver volume. */
+struct vdm_mount_dev_packet {
+    uint32_t version;
+    uint32_t volumes;              /* out */
+    char     device_id[VDM_NAME_SIZE];  /* out: the device id (a GUID) */
+    char     device[VDM_PATH_SIZE];     /* in */
+};
+
+/* dismount-dev: flush, then delete the device's instances (EBUSY while a volume is open). */
+struct vdm_dismount_dev_packet {
+    uint32_t version;
+    uint32_t force;                /* in: 1 = dismount even when the flush fails */
+    char     device[VDM_PATH_SIZE];  /* in */
+};
+
+struct vdm_dismount_all_packet {
+    uint32_t version;
+    uint32_t reserved;
+};
+
+struct vdm_device_info {
+    uint64_t quota_kb;
+    uint64_t used_kb;
+    uint64_t volumes;
+    char     device_id[VDM_NAME_SIZE];
+    char     path[VDM_PATH_SIZE];
+};
+
+struct vdm_list_devices_packet {
+    uint32_t version;
+    uint32_t count;                /* out: devices in devices[] */
+    struct vdm_device_info devices[VDM_MAX_DEVICES];  /* out */
+};
+
+struct vdm_volume_info {
+    uint64_t lvid;
+    uint64_t quota_kb;
+    uint32_t device_number;
+    uint32_t open;                 /* opens of the volume's instance */
+    char     name[VDM_NAME_SIZE];
+};
+
+struct vdm_list_volumes_packet {
+    uint32_t version;
+    uint32_t count;                /* out: volumes in volumes[] */
+    char     device[VDM_PATH_SIZE];  /* in */
+    struct vdm_volume_info volumes[VDM_MAX_VOLUMES];  /* out */
+};
+
+struct vdm_get_device_quota_packet {
+    uint32_t version;
+    uint32_t reserved;
+    uint64_t quota_kb;             /* out */
+    uint64_t used_kb;              /* out: the sum of the volumes' quotas */
+    char     device[VDM_PATH_SIZE];  /* in */
+};
+
+struct vdm_create_volume_packet {
+    uint32_t version;
+    uint32_t device_number;        /* out: the volume's instance */
+    uint64_t lvid;                 /* out */
+    uint64_t quota;                /* in: KB */
+    char     name[VDM_NAME_SIZE];  /* in */
+    char     device[VDM_PATH_SIZE];  /* in */
+};
+
+struct vdm_destroy_volume_packet {
+    uint32_t version;
+    uint32_t reserved;
+    uint64_t lvid;                 /* in */
+    char     device[VDM_PATH_SIZE];  /* in */
+};
+
 /* ---- subdriver commands (the command field of struct vdm_ioctl_subdriver_packet) --- */
 
 /* Physical subdriver. flush: fdatasync of the backing file (privileged; no argument).
@@ -377,6 +475,15 @@ struct vdm_physical_info {
 #define VDM_IOC_UPDATE_ATTRIBUTES     _IOWR(VDM_IOC_TYPE, VDM_CMD_UPDATE_ATTRIBUTES, struct vdm_update_attributes_packet)
 #define VDM_IOC_IOCTL_SUBDRIVER       _IOWR(VDM_IOC_TYPE, VDM_CMD_IOCTL_SUBDRIVER, struct vdm_ioctl_subdriver_packet)
 #define VDM_IOC_GET_INSTANCES         _IOWR(VDM_IOC_TYPE, VDM_CMD_GET_INSTANCES, struct vdm_get_instances_packet)
+#define VDM_IOC_FORMAT_DEV            _IOWR(VDM_IOC_TYPE, VDM_CMD_FORMAT_DEV, struct vdm_format_dev_packet)
+#define VDM_IOC_MOUNT_DEV             _IOWR(VDM_IOC_TYPE, VDM_CMD_MOUNT_DEV, struct vdm_mount_dev_packet)
+#define VDM_IOC_DISMOUNT_DEV          _IOWR(VDM_IOC_TYPE, VDM_CMD_DISMOUNT_DEV, struct vdm_dismount_dev_packet)
+#define VDM_IOC_DISMOUNT_ALL          _IOWR(VDM_IOC_TYPE, VDM_CMD_DISMOUNT_ALL, struct vdm_dismount_all_packet)
+#define VDM_IOC_LIST_DEVICES          _IOWR(VDM_IOC_TYPE, VDM_CMD_LIST_DEVICES, struct vdm_list_devices_packet)
+#define VDM_IOC_LIST_VOLUMES          _IOWR(VDM_IOC_TYPE, VDM_CMD_LIST_VOLUMES, struct vdm_list_volumes_packet)
+#define VDM_IOC_GET_DEVICE_QUOTA      _IOWR(VDM_IOC_TYPE, VDM_CMD_GET_DEVICE_QUOTA, struct vdm_get_device_quota_packet)
+#define VDM_IOC_CREATE_VOLUME         _IOWR(VDM_IOC_TYPE, VDM_CMD_CREATE_VOLUME, struct vdm_create_volume_packet)
+#define VDM_IOC_DESTROY_VOLUME        _IOWR(VDM_IOC_TYPE, VDM_CMD_DESTROY_VOLUME, struct vdm_destroy_volume_packet)
 #define VDM_IOC_DSK_GET               _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_GET, struct vdm_dsk_get_packet)
 #define VDM_IOC_DSK_USAGE             _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_USAGE, struct vdm_dsk_usage_packet)
 #define VDM_IOC_DSK_GET_ADDRESS       _IOWR(VDM_IOC_TYPE, VDM_CMD_DSK_GET_ADDRESS, struct vdm_dsk_get_address_packet)

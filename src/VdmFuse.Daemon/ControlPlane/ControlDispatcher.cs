@@ -2,6 +2,7 @@ using System.Globalization;
 using VdmFuse.Control;
 using VdmFuse.Daemon.Persistence;
 using VdmFuse.Engine;
+using VdmFuse.Engine.Devices;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.ControlPlane;
@@ -25,15 +26,19 @@ public sealed partial class ControlDispatcher
     private readonly AccessPolicy _access;
     private readonly DaemonMode _mode;
     private readonly PersistentConfiguration? _persistence;
+    private readonly DeviceManager _devices;
 
     /// <summary>Creates a dispatcher over a registry; <paramref name="access"/> decides who may run privileged commands (root only by default).</summary>
     /// <param name="registry">The instances.</param>
     /// <param name="access">Who may run privileged commands; root only when null.</param>
     /// <param name="mode">The daemon's mode; when null, a mode that is always enabled.</param>
     /// <param name="persistence">The configuration database behind persistent instances and the db-* commands; when null, persistent=1 and the db-* commands are refused.</param>
-    public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null, DaemonMode? mode = null, PersistentConfiguration? persistence = null)
+    /// <param name="devices">The mounted devices and their volumes (format-dev, mount-dev, ...); when null, a device manager over <paramref name="registry"/>.</param>
+    public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null, DaemonMode? mode = null, PersistentConfiguration? persistence = null,
+        DeviceManager? devices = null)
     {
         _registry = registry;
+        _devices = devices ?? new DeviceManager(registry);
         _access = access ?? AccessPolicy.RootOnly;
         _persistence = persistence;
         if (mode is null)
@@ -43,6 +48,9 @@ public sealed partial class ControlDispatcher
         }
         _mode = mode;
     }
+
+    /// <summary>The mounted devices and their volumes.</summary>
+    public DeviceManager Devices => _devices;
 
     /// <summary>The daemon's mode, which decides which commands are accepted.</summary>
     public DaemonMode Mode => _mode;
@@ -108,6 +116,15 @@ public sealed partial class ControlDispatcher
         ControlVerbs.DbReinit => DbReinit(command),
         ControlVerbs.DbRestore => DbRestore(command),
         ControlVerbs.Enable => Enable(),
+        ControlVerbs.FormatDev => FormatDev(command),
+        ControlVerbs.MountDev => MountDev(command),
+        ControlVerbs.DismountDev => DismountDev(command),
+        ControlVerbs.DismountAll => DismountAll(),
+        ControlVerbs.ListDevices => ListDevices(),
+        ControlVerbs.ListVolumes => ListVolumes(command),
+        ControlVerbs.GetDeviceQuota => GetDeviceQuota(command),
+        ControlVerbs.CreateVolume => CreateVolume(command),
+        ControlVerbs.DestroyVolume => DestroyVolume(command),
         _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
     };
 

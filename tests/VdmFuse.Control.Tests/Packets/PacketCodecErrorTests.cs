@@ -24,7 +24,7 @@ public class PacketCodecErrorTests
         { "request version is 1; only version 0 (VDM_PACKET_VERSION_0) is supported", CreatePhysical().U32(4, 1) },
         { "unknown command number 99", CreatePhysical().U32(8, 99) },
         { "unknown command number 0", CreatePhysical().U32(8, 0) },
-        { "unknown command number 10", CreatePhysical().U32(8, 10) },
+        { "unknown command number 22", CreatePhysical().U32(8, 22) },
         { "packet for create-instance is 1000 bytes; expected 1144", CreatePhysical().U32(12, 1000) },
         { "request for create-instance is 1161 bytes; expected 1160 (the 16-byte header and the 1144-byte packet)", Concat(CreatePhysical(), [0]) },
         { "request for delete-instance is 65536 bytes; expected 24 (the 16-byte header and the 8-byte packet)", Concat(PacketBytes.Request(2, 8).U32(20, 1), new byte[65512]) },
@@ -67,7 +67,7 @@ public class PacketCodecErrorTests
         { "get-child-instance: field 'available' must be 0 or 1, not 2", PacketBytes.Request(5, 112).U32(16 + 8, 2).U32(16 + 12, 2) },
         { "get-child-instance: field 'key' (offset 16) must be zero unless available is 1", PacketBytes.Request(5, 112).U32(16 + 8, 2).U32(16 + 16, 1) },
         { "get-child-instance: field 'count' (offset 20) is not an input of get-child-instance and must be zero", PacketBytes.Request(5, 112).U32(16 + 8, 2).U32(16 + 20, 1) },
-        { "get-child-instance: field 'parent-subdriver-id' is 6, which is not a subdriver id (known: 1 physical, 2 partition, 3 mirror, 4 remap, 5 fault)", PacketBytes.Request(5, 112).U32(16 + 4, 6).U32(16 + 8, 2) },
+        { "get-child-instance: field 'parent-subdriver-id' is 7, which is not a subdriver id (known: 1 physical, 2 partition, 3 mirror, 4 remap, 5 fault)", PacketBytes.Request(5, 112).U32(16 + 4, 7).U32(16 + 8, 2) },
         { "get-attributes: field 'subdriver-id' (offset 8) is not an input of get-attributes and must be zero", PacketBytes.Request(6, 1072).U32(16 + 4, 2).U32(16 + 8, 1) },
         { "get-attributes: field 'attributes.physical.path' (offset 40) is not an input of get-attributes and must be zero", PacketBytes.Request(6, 1072).U32(16 + 4, 2).Raw(16 + 100, 1) },
         { "update-attributes: field 'attributes.physical.path' (offset 40) is not an input of update-attributes and must be zero", PacketBytes.Request(7, 1072).U32(16 + 4, 2).U32(16 + 8, 1).Text(16 + 40, "/x") },
@@ -97,7 +97,7 @@ public class PacketCodecErrorTests
     [Fact]
     public void DecodePacket_UnknownCommandOrWrongSize_ThrowsEinval()
     {
-        ControlAssert.Fails(ControlErrno.EINVAL, "unknown command number 10", () => PacketCodec.DecodePacket(10, new byte[32]));
+        ControlAssert.Fails(ControlErrno.EINVAL, "unknown command number 22", () => PacketCodec.DecodePacket(22, new byte[32]));
         ControlAssert.Fails(ControlErrno.EINVAL, "packet for dsk-get is 31 bytes; expected 32", () => PacketCodec.DecodePacket(16, new byte[31]));
         ControlAssert.Fails(ControlErrno.EINVAL, "packet for dsk-get is 33 bytes; expected 32", () => PacketCodec.DecodePacket(16, new byte[33], 3));
     }
@@ -148,7 +148,7 @@ public class PacketCodecErrorTests
         { "reply version is 2; only version 0 is supported", PacketBytes.Reply(2, 8).U32(4, 2) },
         { "reply error is -5 with 0 packet bytes; an error is a positive errno with no packet", PacketBytes.Reply(2, 0, -5) },
         { "reply error is 5 with 8 packet bytes; an error is a positive errno with no packet", PacketBytes.Reply(2, 8, 5) },
-        { "unknown command number 11", PacketBytes.Reply(11, 8) },
+        { "unknown command number 22", PacketBytes.Reply(22, 8) },
         { "reply for delete-instance is 287 bytes with length 7; expected 288 with length 8", PacketBytes.Reply(2, 7).U32(8, 2) },
         { "dsk-get-address: field 'depth' is 9; the packet holds at most 8 records", PacketBytes.Reply(18, 152).U32(280 + 16, 9) },
         { "get-instances: field 'exported' must be 0 or 1, not 2", PacketBytes.Reply(9, 104).U32(280 + 96, 2) },

@@ -247,8 +247,8 @@ public class PacketCodecGoldenTests
         Assert.False(PacketCodec.TryDecodeIoctlNumber(0xC4787701u, out _, out _));
         Assert.False(PacketCodec.TryDecodeIoctlNumber(0x84787601u, out _, out _));
         Assert.False(PacketCodec.TryDecodeIoctlNumber(0xC4707601u, out _, out _));
-        Assert.False(PacketCodec.TryDecodeIoctlNumber(0xC000760Au, out _, out _));
-        Assert.Throws<ArgumentException>(() => PacketCodec.IoctlNumber(10));
+        Assert.False(PacketCodec.TryDecodeIoctlNumber(0xC0007616u, out _, out _));
+        Assert.Throws<ArgumentException>(() => PacketCodec.IoctlNumber(22));
     }
 
     [Fact]

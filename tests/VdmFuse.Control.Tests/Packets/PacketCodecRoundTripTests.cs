@@ -38,6 +38,17 @@ public class PacketCodecRoundTripTests
         "db-reinit offset=512 length=2048 path=/dev/sdc",
         "db-restore from=/var/lib/vdmfuse/config.0",
         "enable",
+        "format-dev force=1 quota=1048576 device=/dev/sdc",
+        "format-dev quota=1 device=\"/var/tmp/dev images/a.dev\"",
+        "mount-dev device=/var/tmp/a.dev",
+        "dismount-dev force=1 device=/var/tmp/a.dev",
+        "dismount-dev device=/var/tmp/a.dev",
+        "dismount-all",
+        "list-devices",
+        "list-volumes device=/var/tmp/a.dev",
+        "get-device-quota device=/var/tmp/a.dev",
+        "create-volume quota=512 name=v1 device=/var/tmp/a.dev",
+        "destroy-volume lvid=7 device=/var/tmp/a.dev",
     ];
 
     public static TheoryData<string> CanonicalCommands => new(CanonicalLines);
