@@ -65,6 +65,29 @@ public abstract partial class DiskInstance
         throw new ErrnoException(Errno.EINVAL, $"'{child.Name}' cannot be unlinked from {Description}");
     }
 
+    /// <summary>
+    /// Refuses an open the subdriver's policy does not allow (a mirror below its minimum of images); called
+    /// under the open lock before the open is counted. By default every open is allowed.
+    /// </summary>
+    /// <exception cref="ErrnoException">ENXIO (or another errno) naming the instance.</exception>
+    protected virtual void CheckCanOpen()
+    {
+    }
+
+    /// <summary>Called after the last open file on the instance is closed (outside the open lock). Nothing by default.</summary>
+    protected virtual void OnLastClose()
+    {
+    }
+
+    /// <summary>
+    /// Refuses a delete the subdriver does not allow beyond the framework's rules (a mirror while a sync
+    /// runs); called by the registry before the instance is marked deleted. By default nothing more is refused.
+    /// </summary>
+    /// <exception cref="ErrnoException">EBUSY (or another errno) naming the instance.</exception>
+    protected internal virtual void CheckDeletable()
+    {
+    }
+
     /// <summary>Adds <paramref name="child"/> to <see cref="Children"/> and this instance to its parents.</summary>
     protected void AttachChild(DiskInstance child)
     {

@@ -48,6 +48,11 @@ public abstract partial class DiskInstance
         {
             return WriteAsync(offset, buffer);
         }
+        // The whole read-modify-write holds the I/O gate: it uses the instance's lock, which disposal releases.
+        if (!TryEnterIo())
+        {
+            return Refuse(RevokedError("write"));
+        }
         return WriteEdgesAsync(offset, buffer);
     }
 
@@ -118,6 +123,19 @@ public abstract partial class DiskInstance
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteEdgesAsync(long offset, ReadOnlyMemory<byte> buffer)
+    {
+        try
+        {
+            await WriteEdgesInsideGateAsync(offset, buffer).ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitIo();
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteEdgesInsideGateAsync(long offset, ReadOnlyMemory<byte> buffer)
     {
         var ss = SectorSize;
         var pieces = new Pieces(offset, offset + buffer.Length, ss);

@@ -144,6 +144,7 @@ public abstract partial class DiskInstance : IDisposable
             {
                 throw new ErrnoException(Errno.ENOENT, $"{this} has been deleted");
             }
+            CheckCanOpen();
             _openCount++;
         }
     }
@@ -159,11 +160,16 @@ public abstract partial class DiskInstance : IDisposable
                 throw new InvalidOperationException($"{this} closed more often than opened");
             }
             _openCount--;
+            if (_openCount > 0)
+            {
+                return;
+            }
         }
+        OnLastClose();
     }
 
     /// <summary>Reads <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; both multiples of <see cref="SectorSize"/>.</summary>
-    /// <exception cref="ErrnoException">EINVAL (misaligned), ENXIO (past the end), or the backing's error.</exception>
+    /// <exception cref="ErrnoException">EINVAL (misaligned), ENXIO (past the end, or the instance revoked), or the backing's error.</exception>
     public ValueTask ReadAsync(long offset, Memory<byte> buffer)
     {
         if (CheckAligned("read", offset, buffer.Length) is { } refused)
@@ -174,6 +180,10 @@ public abstract partial class DiskInstance : IDisposable
         {
             return ValueTask.CompletedTask;
         }
+        if (!TryEnterIo())
+        {
+            return Refuse(RevokedError("read"));
+        }
         var start = Stopwatch.GetTimestamp();
         ValueTask pending;
         try
@@ -182,19 +192,21 @@ public abstract partial class DiskInstance : IDisposable
         }
         catch (Exception e)
         {
+            ExitIo();
             return Refuse(e);
         }
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
             Statistics.RecordRead(buffer.Length, Stopwatch.GetTimestamp() - start);
+            ExitIo();
             return ValueTask.CompletedTask;
         }
         return AwaitReadAsync(pending, buffer.Length, start);
     }
 
     /// <summary>Writes <paramref name="buffer"/> at <paramref name="offset"/>; both multiples of <see cref="SectorSize"/>.</summary>
-    /// <exception cref="ErrnoException">EINVAL (misaligned), ENXIO (past the end), or the backing's error.</exception>
+    /// <exception cref="ErrnoException">EINVAL (misaligned), ENXIO (past the end, or the instance revoked), or the backing's error.</exception>
     public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> buffer)
     {
         if (CheckAligned("write", offset, buffer.Length) is { } refused)
@@ -205,6 +217,10 @@ public abstract partial class DiskInstance : IDisposable
         {
             return ValueTask.CompletedTask;
         }
+        if (!TryEnterIo())
+        {
+            return Refuse(RevokedError("write"));
+        }
         var start = Stopwatch.GetTimestamp();
         ValueTask pending;
         try
@@ -213,20 +229,27 @@ public abstract partial class DiskInstance : IDisposable
         }
         catch (Exception e)
         {
+            ExitIo();
             return Refuse(e);
         }
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
             Statistics.RecordWrite(buffer.Length, Stopwatch.GetTimestamp() - start);
+            ExitIo();
             return ValueTask.CompletedTask;
         }
         return AwaitWriteAsync(pending, buffer.Length, start);
     }
 
     /// <summary>Makes every completed write durable on the physical disks beneath.</summary>
+    /// <exception cref="ErrnoException">ENXIO (the instance revoked), or the backing's error.</exception>
     public ValueTask FlushAsync()
     {
+        if (!TryEnterIo())
+        {
+            return Refuse(RevokedError("flush"));
+        }
         ValueTask pending;
         try
         {
@@ -234,12 +257,14 @@ public abstract partial class DiskInstance : IDisposable
         }
         catch (Exception e)
         {
+            ExitIo();
             return Refuse(e);
         }
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
             Statistics.RecordFlush();
+            ExitIo();
             return ValueTask.CompletedTask;
         }
         return AwaitFlushAsync(pending);
@@ -365,6 +390,10 @@ public abstract partial class DiskInstance : IDisposable
             Statistics.RecordError();
             throw;
         }
+        finally
+        {
+            ExitIo();
+        }
         Statistics.RecordRead(length, Stopwatch.GetTimestamp() - start);
     }
 
@@ -380,6 +409,10 @@ public abstract partial class DiskInstance : IDisposable
             Statistics.RecordError();
             throw;
         }
+        finally
+        {
+            ExitIo();
+        }
         Statistics.RecordWrite(length, Stopwatch.GetTimestamp() - start);
     }
 
@@ -394,6 +427,10 @@ public abstract partial class DiskInstance : IDisposable
         {
             Statistics.RecordError();
             throw;
+        }
+        finally
+        {
+            ExitIo();
         }
         Statistics.RecordFlush();
     }

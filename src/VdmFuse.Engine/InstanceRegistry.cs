@@ -167,19 +167,21 @@ public sealed class InstanceRegistry : IDisposable
 
     /// <summary>Deletes an instance and disposes it (closing its backing file).</summary>
     /// <param name="nameOrNumber">A name or a decimal device number.</param>
-    /// <exception cref="ErrnoException">ENOENT (unknown), EBUSY (open, or another instance is built on it).</exception>
+    /// <exception cref="ErrnoException">ENOENT (unknown), EBUSY (open, another instance is built on it, or held: <see cref="DiskInstance.HeldBy"/>).</exception>
     public void Delete(string nameOrNumber)
     {
         DiskInstance instance;
         lock (_lock)
         {
             instance = GetLocked(nameOrNumber);
+            instance.ThrowIfHeld("delete");
             var parents = instance.Parents;
             if (parents.Count > 0)
             {
                 throw new ErrnoException(Errno.EBUSY,
                     $"cannot delete {instance}: {string.Join(", ", parents)} {(parents.Count == 1 ? "is" : "are")} built on it");
             }
+            instance.CheckDeletable();
             var opens = instance.TryMarkDeleted();
             if (opens > 0)
             {
@@ -192,6 +194,39 @@ public sealed class InstanceRegistry : IDisposable
         }
         Log.Info("deleted {Subdriver} instance '{Name}' (device {Number})", instance.Subdriver, instance.Name, instance.DeviceNumber);
         Removed?.Invoke(instance);
+    }
+
+    /// <summary>
+    /// Deletes an instance even while it is open, as a pulled disk: it leaves the registry at once, its open files
+    /// get ENXIO naming it and <paramref name="reason"/> for every later read, write and flush, and it is disposed
+    /// once the I/O in progress on it has finished (see <see cref="DiskInstance.IsRevoked"/>). Never blocks.
+    /// </summary>
+    /// <param name="nameOrNumber">A name or a decimal device number.</param>
+    /// <param name="reason">Why, as a clause: "its device '/dev/sdb' was dismounted with force=1".</param>
+    /// <returns>The number of open files the instance had.</returns>
+    /// <exception cref="ErrnoException">ENOENT (unknown), EBUSY (an instance that is not revoked is built on it).</exception>
+    public int Revoke(string nameOrNumber, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        DiskInstance instance;
+        lock (_lock)
+        {
+            instance = GetLocked(nameOrNumber);
+            var parents = instance.Parents.Where(p => !p.IsRevoked).ToList();
+            if (parents.Count > 0)
+            {
+                throw new ErrnoException(Errno.EBUSY,
+                    $"cannot revoke {instance}: {string.Join(", ", parents)} {(parents.Count == 1 ? "is" : "are")} built on it");
+            }
+            _byName.Remove(instance.Name);
+            _byNumber.Remove(instance.DeviceNumber);
+        }
+        var opens = instance.OpenCount;
+        instance.Revoke(reason);
+        Log.Info("revoked {Subdriver} instance '{Name}' (device {Number}, {Opens} open files): {Reason}",
+            instance.Subdriver, instance.Name, instance.DeviceNumber, opens, reason);
+        Removed?.Invoke(instance);
+        return opens;
     }
 
     /// <summary>
@@ -216,6 +251,7 @@ public sealed class InstanceRegistry : IDisposable
             {
                 throw new ErrnoException(Errno.EINVAL, $"{parentInstance.Description} cannot be a child of itself");
             }
+            childInstance.ThrowIfHeld($"link under {parentInstance.Description}");
             if (parentInstance.Children.Contains(childInstance))
             {
                 throw new ErrnoException(Errno.EEXIST, $"'{childInstance.Name}' is already a child of {parentInstance.Description}");
@@ -252,7 +288,7 @@ public sealed class InstanceRegistry : IDisposable
     }
 
     /// <summary>Changes attributes of an instance (see <see cref="DiskInstance.UpdateAttributes"/>).</summary>
-    /// <exception cref="ErrnoException">ENOENT (unknown), EINVAL (not updatable, out of range), EBUSY (in use).</exception>
+    /// <exception cref="ErrnoException">ENOENT (unknown), EINVAL (not updatable, out of range), EBUSY (in use, or held: <see cref="DiskInstance.HeldBy"/>).</exception>
     public DiskInstance UpdateAttributes(string nameOrNumber, IReadOnlyDictionary<string, string> attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
@@ -260,6 +296,7 @@ public sealed class InstanceRegistry : IDisposable
         lock (_lock)
         {
             instance = GetLocked(nameOrNumber);
+            instance.ThrowIfHeld("change the attributes of");
             instance.UpdateAttributes(attributes);
         }
         if (attributes.Count > 0)

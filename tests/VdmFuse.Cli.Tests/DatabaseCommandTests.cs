@@ -84,6 +84,18 @@ public sealed class DatabaseCommandTests
         Assert.Contains($"added copy {Path.GetFullPath("copy.2")}", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("add", "db-add path=instance:p0")]
+    [InlineData("remove", "db-remove path=instance:p0")]
+    [InlineData("restore", "db-restore from=instance:p0")]
+    public void DbPathCommands_InstanceCopy_SentAsItIs(string subcommand, string expected)
+    {
+        var (run, channel) = Run("db", subcommand, "instance:p0");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([expected], channel.Lines);
+    }
+
     [Fact]
     public void DbAdd_OffsetWithoutLength_FailsWithEinvalAndSendsNothing()
     {

@@ -148,13 +148,27 @@ public class DaemonConfigTests
     }
 
     [Fact]
+    public void Parse_ConfigCopyOnAnInstance_KeptAsInstanceLocation()
+    {
+        var config = DaemonConfig.Parse("state-dir = /s\nconfig-copy = instance:p0\nconfig-copy = /s/c1\n", "t");
+
+        var copy = config.ConfigCopies[0];
+        Assert.True(copy.IsInstance);
+        Assert.Equal("p0", copy.InstanceName);
+        Assert.Equal(RecordLocation.OfInstance("p0"), copy);
+        Assert.Equal(new RecordLocation("/s/c1"), config.ConfigCopies[1]);
+    }
+
+    [Fact]
     public void EffectiveConfigCopies_NoneConfigured_TwoFilesInTheStateDirectory() =>
         Assert.Equal([new RecordLocation("/s/config.0"), new RecordLocation("/s/config.1")],
             DaemonConfig.Parse("state-dir = /s\n", "t").EffectiveConfigCopies);
 
     [Theory]
     [InlineData("config-copy = /dev/sdb 100 65536", "t:1: configuration copy '/dev/sdb' [100+65536]: the offset must be a non-negative multiple of 512")]
-    [InlineData("config-copy = /dev/sdb 4096", "t:1: configuration copy '/dev/sdb 4096' is not 'PATH' or 'PATH OFFSET LENGTH'")]
+    [InlineData("config-copy = /dev/sdb 4096", "t:1: configuration copy '/dev/sdb 4096' is not 'PATH', 'PATH OFFSET LENGTH' or 'instance:NAME'")]
+    [InlineData("config-copy = instance:p0 0 4096", "t:1: configuration copy 'instance:p0' takes the whole instance: give no offset or length")]
+    [InlineData("config-copy = instance:-p0", "t:1: configuration copy 'instance:-p0' does not name an instance: 'instance:' must be followed by an instance name")]
     [InlineData("config-copy = relative/c0", "t:1: config-copy must be an absolute path, not 'relative/c0'")]
     public void Parse_BadConfigCopy_EINVALNamingTheLine(string text, string message)
     {
@@ -170,6 +184,8 @@ public class DaemonConfigTests
         Assert.Contains("# config-copy = /var/lib/vdmfuse/config.0", text);
         var config = DaemonConfig.Parse(text.Replace("# config-copy = /", "config-copy = /"), "vdmfuse.conf.example");
         Assert.Equal(3, config.ConfigCopies.Count);
+        var withInstance = DaemonConfig.Parse(text.Replace("# config-copy = instance:", "config-copy = instance:"), "vdmfuse.conf.example");
+        Assert.Equal(RecordLocation.OfInstance("cfg0"), Assert.Single(withInstance.ConfigCopies));
     }
 
     private static string RepositoryFile(string name, [CallerFilePath] string source = "") =>

@@ -231,16 +231,43 @@ public sealed class DeviceCommandTests : DispatcherFixture
     }
 
     [Fact]
-    public void DismountDev_OpenVolumeEvenForced_Ebusy()
+    public void DismountDev_OpenVolumeWithoutForce_Ebusy()
     {
         FormatAndMount();
         Ok($"create-volume device={_device} name=v1 quota=1024");
         var volume = Registry.Get("v1");
         volume.AddOpen();
 
-        AssertError(Run($"dismount-dev device={_device} force=1"), Errno.EBUSY,
+        AssertError(Run($"dismount-dev device={_device}"), Errno.EBUSY,
             $"dismount-dev: device '{_device}': volume 'v1' is open (1 opens) and cannot be dismounted; close it first");
         volume.RemoveOpen();
+    }
+
+    [Fact]
+    public void DismountDev_OpenVolumeForced_DismountedAndTheVolumeRevoked()
+    {
+        FormatAndMount();
+        Ok($"create-volume device={_device} name=v1 quota=1024");
+        var volume = Registry.Get("v1");
+        volume.AddOpen();
+
+        Ok($"dismount-dev device={_device} force=1");
+
+        Assert.Equal(0, Registry.Count);
+        Assert.Equal("0", Ok("list-devices").Find("count"));
+        Assert.True(volume.IsRevoked);
+        volume.RemoveOpen();
+        Assert.Equal("1", Ok($"mount-dev device={_device}").Find("volumes"));
+    }
+
+    [Fact]
+    public void CreateInstance_SubdriverVolume_EinvalPointingAtCreateVolume()
+    {
+        FormatAndMount();
+
+        AssertError(Run("create-instance subdriver=volume name=v9"), Errno.EINVAL,
+            "create-instance: volumes are created with create-volume on a mounted device (format-dev, mount-dev, create-volume); 'v9' was not created");
+        Assert.False(Registry.TryGet("v9", out _));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace VdmFuse.Integration.Tests;
 /// <summary>
 /// vold's exit codes, provoked from outside: 0 started enabled, 1 bad option, 2 started disabled, 3 already running,
 /// 4 unexpected error at start, 5 the background process died before entering a mode, 6 unsupported on-disk format
-/// version, 7 reset failed, 8 the mount failed.
+/// version, 7 reset failed, 8 the mount failed, 9 an unexpected failure after start (the FUSE connection aborted under
+/// a running daemon; an unmount from outside is no failure and exits 0).
 /// </summary>
 public sealed class DaemonExitCodeTests : IDisposable
 {
@@ -203,6 +204,43 @@ public sealed class DaemonExitCodeTests : IDisposable
         Assert.True(run.ExitCode == 8, run.ToString());
         Assert.Contains(file, run.StandardError, StringComparison.Ordinal);
         Assert.False(MountTable.HasFuseMount(file));
+    }
+
+    [Fact]
+    public void Foreground_ConnectionAbortedThroughFusectl_ExitsNineLoggingItAndDetachingTheDeadMount()
+    {
+        using var workspace = Written(new DaemonWorkspace());
+        var daemon = workspace.StartDaemon();
+
+        int connection = MountTable.AbortConnection(workspace.Mountpoint);
+        int exitCode = workspace.WaitForDaemonExit();
+
+        Assert.True(exitCode == 9, $"exit {exitCode} after aborting FUSE connection {connection}\n{daemon.Output}");
+        Assert.Contains($"FUSE connection {connection} of {workspace.Mountpoint} ended while {workspace.Mountpoint} is still mounted",
+            daemon.Output, StringComparison.Ordinal);
+        Assert.Contains($"ERROR DaemonHost: FUSE connection {connection} of {workspace.Mountpoint}", daemon.Output, StringComparison.Ordinal);
+        Assert.False(MountTable.HasFuseMount(workspace.Mountpoint), $"the dead mount was left at {workspace.Mountpoint}\n{daemon.Output}");
+
+        // The next start mounts again without help.
+        workspace.StartDaemon();
+        Assert.Equal("enabled", DiagnosticControl.GetMode(workspace.Mountpoint).Mode);
+        Assert.Equal(0, workspace.StopDaemon());
+    }
+
+    [Fact]
+    public void Foreground_UnmountedFromOutside_ExitsZero()
+    {
+        using var workspace = Written(new DaemonWorkspace());
+        var daemon = workspace.StartDaemon();
+
+        var umount = CommandRunner.Run("umount", workspace.Mountpoint);
+        Assert.True(umount.ExitCode == 0, umount.ToString());
+        int exitCode = workspace.WaitForDaemonExit();
+
+        Assert.True(exitCode == 0, $"exit {exitCode} after umount\n{daemon.Output}");
+        Assert.Contains("unmounted from " + workspace.Mountpoint + " from outside", daemon.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("still mounted", daemon.Output, StringComparison.Ordinal);
+        Assert.False(MountTable.HasFuseMount(workspace.Mountpoint));
     }
 
     private static DaemonWorkspace Written(DaemonWorkspace workspace)

@@ -7,7 +7,8 @@ namespace VdmFuse.Cli.Commands;
 /// <summary>
 /// <c>vdmadm db list|check|add|remove|reinit|restore</c>: the copies of the configuration database
 /// (<c>db-list</c>, <c>db-check</c>, <c>db-add</c>, <c>db-remove</c>, <c>db-reinit</c>, <c>db-restore</c>).
-/// Diagnostic commands, accepted in both modes; sent in the text form. Paths are made absolute here.
+/// Diagnostic commands, accepted in both modes; sent in the text form. Paths are made absolute here (a copy on an
+/// instance, <c>instance:NAME</c>, is sent as it is).
 /// </summary>
 internal static class DatabaseCommands
 {
@@ -79,7 +80,7 @@ internal static class DatabaseCommands
         var command = new Command("add", "Keep the database in one more copy, initialised from the current configuration (root)") { path, offset, length };
         runner.SetAction(command, (parse, context) =>
         {
-            var fullPath = Path.GetFullPath(parse.GetRequiredValue(path));
+            var fullPath = CopyPath(parse.GetRequiredValue(path));
             var start = parse.GetValue(offset);
             var size = parse.GetValue(length);
             if (start is null != size is null)
@@ -104,7 +105,7 @@ internal static class DatabaseCommands
         var command = new Command(name, description + " (root)") { path };
         runner.SetAction(command, (parse, context) =>
         {
-            var fullPath = Path.GetFullPath(parse.GetRequiredValue(path));
+            var fullPath = CopyPath(parse.GetRequiredValue(path));
             context.Execute(verb, new ControlField("path", fullPath));
             return Report.Of(PathTable(done.Replace('-', '_'), fullPath), $"{done} copy {fullPath}");
         }, textOnly: true);
@@ -117,14 +118,17 @@ internal static class DatabaseCommands
         var command = new Command("restore", "Rewrite every copy from the one the administrator chooses (root)") { from };
         runner.SetAction(command, (parse, context) =>
         {
-            var fullPath = Path.GetFullPath(parse.GetRequiredValue(from));
+            var fullPath = CopyPath(parse.GetRequiredValue(from));
             context.Execute("db-restore", new ControlField("from", fullPath));
             return Report.Of(PathTable("restored", fullPath), $"restored every copy from {fullPath}");
         }, textOnly: true);
         return command;
     }
 
-    private static Argument<string> PathArgument(string description) => new("PATH") { Description = description };
+    private static Argument<string> PathArgument(string description) => new("PATH") { Description = description + ", or instance:NAME for a copy on an instance" };
+
+    /// <summary>A copy's path as the daemon takes it: absolute, or <c>instance:NAME</c> unchanged.</summary>
+    private static string CopyPath(string path) => path.StartsWith("instance:", StringComparison.Ordinal) ? path : Path.GetFullPath(path);
 
     private static ReportTable PathTable(string tableName, string path) =>
         new(tableName, [new("PATH", "path")], [[ReportValue.Of(path)]]) { ShowHuman = false };

@@ -5,7 +5,7 @@ namespace VdmFuse.Cli.Model;
 /// <summary>The subdriver names and their ids in <c>vdm.h</c> (<c>VDM_SUBDRIVER_*</c>).</summary>
 public static class Subdrivers
 {
-    private static readonly string[] Names = ["physical", "partition", "mirror", "remap", "fault"];
+    private static readonly string[] Names = ["physical", "partition", "mirror", "remap", "fault", "volume"];
 
     /// <summary>The subdriver's name for a name or a numeric id ("2" becomes "partition"); other text unchanged.</summary>
     public static string Name(string nameOrId)

@@ -51,7 +51,8 @@ public sealed class DaemonConfig
     public List<ImageSpec> Images { get; } = new();
 
     /// <summary>
-    /// The copies of the configuration database (<c>config-copy = PATH [OFFSET LENGTH]</c> lines); empty for the
+    /// The copies of the configuration database (<c>config-copy = PATH [OFFSET LENGTH]</c> or <c>config-copy = instance:NAME</c>
+    /// lines, the instance created by a <c>command</c> line); empty for the
     /// default, two files in the state directory (see <see cref="EffectiveConfigCopies"/>).
     /// </summary>
     public List<RecordLocation> ConfigCopies { get; } = new();
@@ -162,7 +163,10 @@ public sealed class DaemonConfig
                     {
                         throw Error(source, lineNumber, e.Message);
                     }
-                    RequirePath(source, lineNumber, key, copy.Path);
+                    if (!copy.IsInstance)
+                    {
+                        RequirePath(source, lineNumber, key, copy.Path);
+                    }
                     config.ConfigCopies.Add(copy);
                     break;
                 case "command":

@@ -48,16 +48,28 @@ public sealed partial class ControlDispatcher
         return CopyRecords(Persistence.Copies);
     }
 
-    /// <summary>The copy a command names: <paramref name="pathKey"/>, with offset and length for a range (both or neither).</summary>
+    /// <summary>
+    /// The copy a command names: <paramref name="pathKey"/>, with offset and length for a range (both or neither), or
+    /// <c>instance:NAME</c> for a copy on an instance (no offset or length).
+    /// </summary>
     private static RecordLocation Location(ControlCommand command, string pathKey)
     {
+        var path = command.Get(pathKey);
+        if (path.StartsWith(RecordLocation.InstancePrefix, StringComparison.Ordinal))
+        {
+            if (command.Has("offset") || command.Has("length"))
+            {
+                throw new ErrnoException(Errno.EINVAL, $"configuration copy '{path}' takes the whole instance: give no offset or length");
+            }
+            return RecordLocation.Validated(new RecordLocation(path));
+        }
         if (command.Has("offset") != command.Has("length"))
         {
             throw new ErrnoException(Errno.EINVAL, "give both offset and length (a range of a file or block device), or neither (a whole file)");
         }
         var offset = command.Has("offset") ? command.GetSize("offset") : 0;
         var length = command.Has("length") ? command.GetSize("length") : 0;
-        return RecordLocation.Validated(new RecordLocation(AbsolutePath(command.Get(pathKey)), offset, length));
+        return RecordLocation.Validated(new RecordLocation(AbsolutePath(path), offset, length));
     }
 
     private ControlReply Enable()
@@ -70,7 +82,7 @@ public sealed partial class ControlDispatcher
         throw new ErrnoException(Errno.ENOTSUP, "this daemon runs without a configuration database");
 
     private static string AbsolutePath(string path) =>
-        path.Length > 0 && path[0] == '/' ? path : throw new ErrnoException(Errno.EINVAL, $"'{path}' is not an absolute path");
+        path.Length > 0 && path[0] == '/' ? path : throw new ErrnoException(Errno.EINVAL, $"'{path}' is not an absolute path (nor instance:NAME)");
 
     /// <summary>
     /// <c>ok count=N good=M</c>, one <c>copy</c> record per copy (path, offset, length, state, id, sequence, detail), then

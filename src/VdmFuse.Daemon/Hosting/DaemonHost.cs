@@ -13,9 +13,11 @@ namespace VdmFuse.Daemon.Hosting;
 
 /// <summary>
 /// Wires the engine, the configuration database, the control plane and the FUSE session, and runs the
-/// daemon until it is unmounted or signalled. Start-up follows vold: reset when asked, load the
-/// configuration copies and decide the mode, re-create the recorded (persistent) instances with their
-/// device numbers, run the configuration file's commands, mount, and report the mode. The session runs
+/// daemon until it is unmounted or signalled. Start-up follows vold: run the configuration file's commands
+/// (they create the non-persistent instances, among them any that hold a configuration copy, as vold finds
+/// rootdg's disks before it reads the configuration), reset when asked, load the configuration copies and
+/// decide the mode, re-create the recorded (persistent) instances with their device numbers, mount, and
+/// report the mode. The session runs
 /// on the calling thread; signals are handled on another thread, which unmounts (lazily, so that open
 /// files are served until closed) and never touches the mount itself.
 /// </summary>
@@ -49,8 +51,9 @@ public sealed class DaemonHost : IDisposable
     public PersistentConfiguration? Persistence => _persistence;
 
     /// <summary>
-    /// Resets the configuration when asked, loads it and decides the mode, re-creates the recorded instances,
-    /// creates missing images and runs the configuration's commands.
+    /// Creates missing images, runs the configuration's commands (before the database loads: a copy may live on an
+    /// instance they create), resets the configuration when asked, loads it and decides the mode, and re-creates
+    /// the recorded instances.
     /// </summary>
     /// <exception cref="DaemonStartException">
     /// Exit code 7 (the reset failed), 6 (a copy's format version is not supported) or 1 (a command of the
@@ -65,6 +68,7 @@ public sealed class DaemonHost : IDisposable
             CreateImageIfMissing(image);
         }
         _persistence = new PersistentConfiguration(_config.EffectiveConfigCopies, _registry, _mode);
+        RunConfigurationCommands();
         if (_options.Reset)
         {
             try
@@ -84,21 +88,13 @@ public sealed class DaemonHost : IDisposable
         {
             throw new DaemonStartException(ExitCodes.UnsupportedFormat, e.Message, e);
         }
-        var dispatcher = new ControlDispatcher(_registry, mode: _mode, persistence: _persistence);
-        foreach (var command in _config.Commands)
-        {
-            var outcome = dispatcher.ExecuteLine(command, ControlCaller.Configuration);
-            if (outcome.Errno != 0)
-            {
-                throw new DaemonStartException(ExitCodes.BadOption,
-                    $"{_config.Source}: command '{command}' failed: {outcome.Text.TrimEnd()}");
-            }
-        }
     }
 
     /// <summary>
     /// Mounts, reports the mode entered to <paramref name="modeEntered"/> (and every later change), and serves
-    /// until unmounted. Returns the process exit code.
+    /// until unmounted. Returns the process exit code: 0 after a signal or an unmount from outside, 9
+    /// (<see cref="ExitCodes.FailedAfterStart"/>) when the FUSE connection ended while the mount stayed (aborted
+    /// through fusectl, or failed): the dead mount is then detached so that the next start can mount.
     /// </summary>
     /// <exception cref="DaemonStartException">Exit code 8: the mount failed.</exception>
     public int Run(Action<bool, string> modeEntered)
@@ -139,8 +135,54 @@ public sealed class DaemonHost : IDisposable
             AioContext.Current = null;
             _mode.Changed -= modeEntered;
         }
-        Log.Info("vdmfuse unmounted from {0}", mountPoint);
-        return 0;
+        return SessionEnded(mountPoint);
+    }
+
+    /// <summary>
+    /// Tells the ways the session can end apart. The daemon started a shutdown (a signal): a clean end. Otherwise the
+    /// kernel ended the connection: an unmount from outside removed the mount first (a clean end too), while an abort
+    /// (<c>/sys/fs/fuse/connections/N/abort</c>) or a failure leaves the mount listed, dead, answering ENOTCONN.
+    /// </summary>
+    private int SessionEnded(string mountPoint)
+    {
+        var mount = _mount!;
+        if (Volatile.Read(ref _signals) > 0)
+        {
+            Log.Info("vdmfuse unmounted from {0}", mountPoint);
+            return ExitCodes.StartedEnabled;
+        }
+        if (!mount.IsStillListed())
+        {
+            mount.ForgetUnmounted();
+            Log.Info("vdmfuse was unmounted from {0} from outside; exiting", mountPoint);
+            return ExitCodes.StartedEnabled;
+        }
+        var connection = mount.Device is { } device ? $"FUSE connection {device.Minor}" : "the FUSE connection";
+        Log.Error("{0} of {1} ended while {1} is still mounted: the connection was aborted (/sys/fs/fuse/connections/N/abort) " +
+            "or failed, and the mount answers ENOTCONN; detaching the dead mount so that the next start can mount, and exiting with {2} (unexpected failure after start)",
+            connection, mountPoint, ExitCodes.FailedAfterStart);
+        // Closes the device descriptor, then detaches lazily (a failure is logged): nothing waits on the dead connection.
+        mount.Dispose();
+        return ExitCodes.FailedAfterStart;
+    }
+
+    /// <summary>
+    /// Runs the configuration file's commands, in order, before the database loads: they create non-persistent
+    /// instances only, and cannot build on persistent ones, which the database re-creates afterwards.
+    /// </summary>
+    /// <exception cref="DaemonStartException">Exit code 1: a command failed.</exception>
+    private void RunConfigurationCommands()
+    {
+        var dispatcher = new ControlDispatcher(_registry, mode: _mode, persistence: _persistence);
+        foreach (var command in _config.Commands)
+        {
+            var outcome = dispatcher.ExecuteLine(command, ControlCaller.Configuration);
+            if (outcome.Errno != 0)
+            {
+                throw new DaemonStartException(ExitCodes.BadOption,
+                    $"{_config.Source}: command '{command}' failed: {outcome.Text.TrimEnd()}");
+            }
+        }
     }
 
     private void OnSignal(PosixSignalContext context)

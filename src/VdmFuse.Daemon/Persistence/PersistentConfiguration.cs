@@ -1,14 +1,16 @@
 using VdmFuse.Daemon.ControlPlane;
 using VdmFuse.Daemon.Hosting;
 using VdmFuse.Engine;
+using VdmFuse.Engine.Devices;
 using VdmFuse.Engine.Metadata;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.Persistence;
 
 /// <summary>
-/// The daemon's side of the configuration database: decides the mode at start from the load rules, re-creates
-/// the recorded instances with their device numbers, records persistent instances as they change, runs the
+/// The daemon's side of the configuration database: decides the mode at start from the load rules, mounts the
+/// recorded devices again and re-creates the recorded instances with their device numbers, records persistent
+/// instances and device mounts as they change, runs the
 /// diagnostic commands on the copies, and turns the daemon disabled when the database does (a commit that
 /// leaves fewer than two good copies) — the <see cref="DaemonMode"/> follows the database, never the reverse.
 /// </summary>
@@ -20,19 +22,30 @@ public sealed class PersistentConfiguration
     private readonly InstanceRegistry _registry;
     private readonly DaemonMode _mode;
 
-    /// <summary>Opens the copies at <paramref name="copies"/> (without reading them) for <paramref name="registry"/>'s instances.</summary>
+    /// <summary>
+    /// Opens the copies at <paramref name="copies"/> (without reading them) for <paramref name="registry"/>'s instances;
+    /// copies on instances (<c>instance:NAME</c>) are found in <paramref name="registry"/>.
+    /// </summary>
+    /// <param name="copies">The copies of the database.</param>
+    /// <param name="registry">The instances.</param>
+    /// <param name="mode">The daemon's mode, which follows the database's.</param>
+    /// <param name="devices">The device manager whose mounts are recorded; when null, a new one over <paramref name="registry"/>.</param>
     /// <exception cref="ErrnoException">EINVAL: a bad region; EEXIST: a copy listed twice.</exception>
-    public PersistentConfiguration(IReadOnlyList<RecordLocation> copies, InstanceRegistry registry, DaemonMode mode)
+    public PersistentConfiguration(IReadOnlyList<RecordLocation> copies, InstanceRegistry registry, DaemonMode mode, DeviceManager? devices = null)
     {
-        _database = new ConfigDatabase(copies);
+        _database = new ConfigDatabase(copies, registry);
         _registry = registry;
         _mode = mode;
+        Devices = devices ?? new DeviceManager(registry);
         _database.ModeChanged += OnDatabaseModeChanged;
         _database.CopyFailed += (_, e) => Log.Error("configuration copy {0} failed: {1}; {2} good copies remain", e.Copy.Location, e.Copy.Detail, e.GoodCopies);
     }
 
     /// <summary>The database itself.</summary>
     public ConfigDatabase Database => _database;
+
+    /// <summary>The mounted devices, whose mounts through the control file are recorded.</summary>
+    public DeviceManager Devices { get; }
 
     /// <summary>Every copy with its state.</summary>
     public IReadOnlyList<CopyStatus> Copies => _database.Copies;
@@ -87,6 +100,7 @@ public sealed class PersistentConfiguration
         {
             // Also when disabled for want of copies: the instances the chosen configuration holds come back.
             _registry.ReserveDeviceNumbersBelow(state.NextDeviceNumber);
+            MountRecordedDevices(state);
             if (RecreateMissing(state) is { } missing)
             {
                 problem = problem is null ? missing : $"{problem}; also {missing}";
@@ -120,6 +134,7 @@ public sealed class PersistentConfiguration
             throw new ErrnoException(Errno.EBUSY, $"cannot enable: {report.DisabledReason}");
         }
         _registry.ReserveDeviceNumbersBelow(report.State.NextDeviceNumber);
+        MountRecordedDevices(report.State);
         if (RecreateMissing(report.State) is { } problem)
         {
             throw new ErrnoException(Errno.EBUSY, $"cannot enable: {problem}");
@@ -146,6 +161,57 @@ public sealed class PersistentConfiguration
         Log.Debug("removed the record of persistent instance '{0}'", name);
     }
 
+    /// <summary>Whether the mount of the device at <paramref name="path"/> is recorded.</summary>
+    public bool IsDeviceRecorded(string path) => _database.HasState && _database.State.FindDevice(path) is not null;
+
+    /// <summary>Whether <paramref name="instance"/> is a volume of a device whose mount is recorded (so it is there at every start).</summary>
+    public bool IsRecordedVolume(DiskInstance instance) =>
+        instance is VolumeDisk volume && Devices.Devices.FirstOrDefault(d => d.Physical == volume.Device) is { } device && IsDeviceRecorded(device.Path);
+
+    /// <summary>Records the mount of <paramref name="device"/> with its instances' device numbers (no change: nothing written).</summary>
+    /// <exception cref="ErrnoException">As <see cref="Record"/>.</exception>
+    public void RecordDevice(MountedDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var record = new ConfigDeviceRecord(device.Path, device.Label.DeviceId, device.Physical.DeviceNumber,
+            [.. device.Label.Volumes.Select(v => new ConfigVolumeRecord(v.Lvid, _registry.Get(v.Name).DeviceNumber))]);
+        if (_database.HasState && _database.State.FindDevice(device.Path) is { } held && held.SameAs(record))
+        {
+            return;
+        }
+        var next = _registry.NextDeviceNumber;
+        _database.Commit(state => state.WithDevice(record) with { NextDeviceNumber = Math.Max(state.NextDeviceNumber, next) });
+        Log.Debug("recorded the mount of device '{0}' ({1} volumes)", device.Path, record.Volumes.Count);
+    }
+
+    /// <summary>Forgets the recorded mount of the device at <paramref name="path"/> (not recorded: nothing written).</summary>
+    /// <exception cref="ErrnoException">As <see cref="Record"/>.</exception>
+    public void ForgetDevice(string path)
+    {
+        if (!IsDeviceRecorded(path))
+        {
+            return;
+        }
+        var next = _registry.NextDeviceNumber;
+        _database.Commit(state => state.WithoutDevice(path) with { NextDeviceNumber = Math.Max(state.NextDeviceNumber, next) });
+        Log.Debug("forgot the recorded mount of device '{0}'", path);
+    }
+
+    /// <summary>Forgets the recorded mounts of every device that is not mounted (after dismount-all).</summary>
+    /// <exception cref="ErrnoException">As <see cref="Record"/>.</exception>
+    public void ForgetDevicesNotMounted()
+    {
+        if (!_database.HasState)
+        {
+            return;
+        }
+        var mounted = Devices.Devices.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var device in _database.State.Devices.Where(d => !mounted.Contains(d.Path)).ToList())
+        {
+            ForgetDevice(device.Path);
+        }
+    }
+
     /// <summary><c>db-check</c>: verifies every copy against the current configuration; a good copy that does not hold it fails.</summary>
     public IReadOnlyList<CopyStatus> Check() =>
         [.. _database.Check().Select(c => c.Verified || !c.Status.IsGood ? c.Status : c.Status with { Detail = c.Health.ToString() })];
@@ -167,6 +233,31 @@ public sealed class PersistentConfiguration
     {
         var report = _database.RestoreFrom(source);
         Log.Warn("configuration restored from {0}: {1}", source, report.Describe().First());
+    }
+
+    /// <summary>
+    /// Mounts every recorded device that is not mounted, giving its instances their recorded device numbers; a device
+    /// that cannot be mounted is logged as an error naming it and skipped (its record stays for the next start).
+    /// </summary>
+    private void MountRecordedDevices(ConfigState state)
+    {
+        foreach (var record in state.Devices)
+        {
+            if (Devices.Devices.Any(d => d.Path == record.Path))
+            {
+                continue;
+            }
+            var numbers = new DeviceNumbers(record.DeviceId, record.DeviceNumber, record.Volumes.ToDictionary(v => v.Lvid, v => v.DeviceNumber));
+            try
+            {
+                var device = Devices.Mount(record.Path, numbers);
+                Log.Info("mounted recorded device '{0}' ({1} volumes)", record.Path, device.Label.Volumes.Count);
+            }
+            catch (ErrnoException e)
+            {
+                Log.Error("recorded device '{0}' (device id {1}) cannot be mounted; skipped: {2}", record.Path, record.DeviceId, e.Message);
+            }
+        }
     }
 
     /// <summary>Re-creates every recorded instance that does not exist, children first; the first that fails (or differs) is the reason returned.</summary>

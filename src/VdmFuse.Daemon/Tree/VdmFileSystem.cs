@@ -126,7 +126,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out var view);
         if (instance is null)
         {
-            request.ReplyError(Errno.ENOENT);
+            request.ReplyError(fh is null ? Errno.ENOENT : GoneErrno(node));
             return default;
         }
         request.ReplyAttr(InstanceAttr(instance, node), AttrTimeout(view));
@@ -311,10 +311,25 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out _);
         if (instance is null)
         {
-            request.ReplyEmpty();
+            if (NodeIds.IsControlFile(node))
+            {
+                request.ReplyEmpty();
+            }
+            else
+            {
+                request.ReplyError(GoneErrno(node));
+            }
             return;
         }
-        await instance.FlushAsync();
+        try
+        {
+            await instance.FlushAsync();
+        }
+        catch (ErrnoException e)
+        {
+            await IoFailed(request, e);
+            return;
+        }
         request.ReplyEmpty();
     }
 
@@ -334,7 +349,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out var view);
         if (instance is null)
         {
-            request.ReplyError(Errno.ENOENT);
+            request.ReplyError(GoneErrno(node));
             return default;
         }
         if (view != DiskView.Buffered && ((offset | (long)size) & 511) != 0)
@@ -393,6 +408,20 @@ public sealed class VdmFileSystem : IFuseFileSystem
         return default;
     }
 
+    /// <summary>
+    /// The errno of a request on an open file whose instance is gone. An open instance cannot be deleted, so it was
+    /// revoked (dismount-dev force=1, a pulled disk): ENXIO, as a block device gives once its disk is gone.
+    /// </summary>
+    private static int GoneErrno(NodeId node)
+    {
+        if (!NodeIds.TryDecode(node, out var deviceNumber, out var view))
+        {
+            return Errno.ENOENT;
+        }
+        Log.Debug("ENXIO: {0} instance {1}: the open file's instance has been revoked", DirName(view), deviceNumber);
+        return Errno.ENXIO;
+    }
+
     /// <summary>Answers a request that a user got wrong: the errno, and the sentence at debug level.</summary>
     private static ValueTask Refuse(FuseRequest request, int errno, string message)
     {
@@ -412,7 +441,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out var view);
         if (instance is null)
         {
-            request.ReplyError(Errno.ENOENT);
+            request.ReplyError(GoneErrno(node));
             return default;
         }
         if (view != DiskView.Buffered && ((offset | (long)data.Length) & 511) != 0)
@@ -529,7 +558,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out _);
         if (instance is null)
         {
-            request.ReplyError(NodeIds.IsControlFile(node) ? Errno.ESPIPE : Errno.ENOENT);
+            request.ReplyError(NodeIds.IsControlFile(node) ? Errno.ESPIPE : GoneErrno(node));
             return default;
         }
         switch (whence)
@@ -577,7 +606,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         var instance = InstanceOf(node, out _);
         if (instance is null)
         {
-            request.ReplyError(NodeIds.IsControlFile(node) ? Errno.ENOTTY : Errno.ENOENT);
+            request.ReplyError(NodeIds.IsControlFile(node) ? Errno.ENOTTY : GoneErrno(node));
             return default;
         }
         Span<byte> output = stackalloc byte[8];
@@ -617,7 +646,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
             implied = InstanceOf(node, out var view);
             if (implied is null)
             {
-                request.ReplyError(TryFixedAttr(node, out _) ? Errno.ENOTTY : Errno.ENOENT);
+                request.ReplyError(TryFixedAttr(node, out _) ? Errno.ENOTTY : GoneErrno(node));
                 return;
             }
             file = $"{DirName(view)}/{implied.Name}";

@@ -97,11 +97,16 @@ public sealed class DeviceManager
     /// Mounts the device at <paramref name="path"/>: its physical instance <c>dev-XXXXXXXX</c> (not exported) and
     /// one exported volume instance per volume. Mounting the same path again returns the mounted device unchanged.
     /// </summary>
+    /// <param name="path">The device's path.</param>
+    /// <param name="numbers">
+    /// The device numbers its instances had (a recorded mount, at start): each instance gets its own again unless
+    /// another instance holds it (then the next free one, with a warning). Null: the next free numbers.
+    /// </param>
     /// <exception cref="ErrnoException">
-    /// ENOENT: no such file; EBUSY: another path names the device already mounted; EINVAL: no label;
-    /// EEXIST: an instance already has a volume's name.
+    /// ENOENT: no such file; EBUSY: another path names the device already mounted; EINVAL: no label, or not the
+    /// device <paramref name="numbers"/> belong to; EEXIST: an instance already has a volume's name.
     /// </exception>
-    public MountedDevice Mount(string path)
+    public MountedDevice Mount(string path, DeviceNumbers? numbers = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         lock (_lock)
@@ -117,13 +122,19 @@ public sealed class DeviceManager
             }
             var store = new DeviceLabelStore(path);
             var (label, sequence) = store.Read();
-            var physical = _registry.CreatePhysical(PhysicalName(label.DeviceId), path, exported: false);
+            if (numbers is not null && numbers.DeviceId != label.DeviceId)
+            {
+                throw new ErrnoException(Errno.EINVAL,
+                    $"device '{path}' now holds device id {label.DeviceId}, not {numbers.DeviceId} (it was formatted again, or another disk has its path)");
+            }
+            var physical = _registry.CreatePhysical(PhysicalName(label.DeviceId), path, exported: false, FreeOr(numbers?.Physical ?? 0, path));
             var created = new List<string>();
             try
             {
                 foreach (var volume in label.Volumes)
                 {
-                    RegisterVolume(physical, volume);
+                    var number = numbers is not null && numbers.Volumes.TryGetValue(volume.Lvid, out var recorded) ? recorded : 0;
+                    RegisterVolume(physical, volume, FreeOr(number, path));
                     created.Add(volume.Name);
                 }
             }
@@ -143,19 +154,28 @@ public sealed class DeviceManager
 
     /// <summary>Flushes the device mounted as <paramref name="path"/> and deletes its volume instances and its physical instance.</summary>
     /// <param name="path">The path the device was mounted by.</param>
-    /// <param name="force">Dismount even when the flush fails (the error is logged).</param>
+    /// <param name="force">
+    /// Dismount even while volumes are open, and even when the flush fails (logged), as a pulled disk: the volumes are
+    /// revoked (<see cref="InstanceRegistry.Revoke"/>), so that every open file on them gets ENXIO for each later read,
+    /// write and flush, and closing it still works. One warning names the device and the open volumes.
+    /// </param>
     /// <exception cref="ErrnoException">
-    /// ENOENT: not mounted; EBUSY: a volume is open or has an instance built on it (also with force: close them first);
-    /// the flush's errno when it fails and force is false.
+    /// ENOENT: not mounted; EBUSY: a volume has an instance built on it (also with force: delete it first), or without
+    /// force a volume is open; the flush's errno when it fails and force is false.
     /// </exception>
     public void Dismount(string path, bool force)
     {
         lock (_lock)
         {
             var device = Find(path);
-            foreach (var volume in device.Label.Volumes)
+            var volumes = device.Label.Volumes.Select(v => _registry.Get(v.Name)).ToList();
+            foreach (var volume in volumes)
             {
-                CheckRemovable(device, _registry.Get(volume.Name), "dismounted");
+                CheckBuiltOn(device, volume, "dismounted");
+                if (!force)
+                {
+                    CheckClosed(device, volume, "dismounted");
+                }
             }
             try
             {
@@ -165,13 +185,34 @@ public sealed class DeviceManager
             {
                 Log.Warn("device '{Path}': flush failed ({Message}); dismounting anyway (force=1)", path, e.Message);
             }
-            foreach (var volume in device.Label.Volumes.Reverse())
+            var open = volumes.Where(v => v.OpenCount > 0).Select(v => $"'{v.Name}' ({v.OpenCount} open)").ToList();
+            if (force)
             {
-                _registry.Delete(volume.Name);
+                var reason = $"its device '{device.Path}' was dismounted with force=1";
+                foreach (var volume in Enumerable.Reverse(volumes))
+                {
+                    _registry.Revoke(volume.Name, reason);
+                }
+                _registry.Revoke(device.Physical.Name, reason);
             }
-            _registry.Delete(device.Physical.Name);
+            else
+            {
+                foreach (var volume in Enumerable.Reverse(volumes))
+                {
+                    _registry.Delete(volume.Name);
+                }
+                _registry.Delete(device.Physical.Name);
+            }
             _devices.Remove(device);
-            Log.Info("dismounted device '{Path}' (device id {Id})", device.Path, device.Label.DeviceId);
+            if (open.Count > 0)
+            {
+                Log.Warn("forced dismount of device '{Path}' (device id {Id}) with open volumes {Open}: their open files now fail with ENXIO",
+                    device.Path, device.Label.DeviceId, string.Join(", ", open));
+            }
+            else
+            {
+                Log.Info("dismounted device '{Path}' (device id {Id})", device.Path, device.Label.DeviceId);
+            }
         }
     }
 
@@ -258,7 +299,9 @@ public sealed class DeviceManager
             var label = device.Label;
             var volume = label.Volumes.FirstOrDefault(v => v.Lvid == lvid)
                 ?? throw new ErrnoException(Errno.ENOENT, $"device '{path}' has no volume with lvid {lvid}");
-            CheckRemovable(device, _registry.Get(volume.Name), "destroyed");
+            var instance = _registry.Get(volume.Name);
+            CheckBuiltOn(device, instance, "destroyed");
+            CheckClosed(device, instance, "destroyed");
             _registry.Delete(volume.Name);
             var next = label with { Volumes = [.. label.Volumes.Where(v => v.Lvid != lvid)] };
             try
@@ -279,12 +322,12 @@ public sealed class DeviceManager
     public static string PhysicalName(Guid deviceId) => $"dev-{deviceId:N}"[..12];
 
     /// <summary>Creates and registers (exported) the instance of <paramref name="volume"/>; when the registry refuses it, detaches it from the device again.</summary>
-    private DiskInstance RegisterVolume(DiskInstance physical, DeviceVolume volume)
+    private DiskInstance RegisterVolume(DiskInstance physical, DeviceVolume volume, uint deviceNumber = 0)
     {
         var disk = new VolumeDisk(physical, volume);
         try
         {
-            return _registry.Register(disk, exported: true);
+            return _registry.Register(disk, exported: true, deviceNumber);
         }
         catch
         {
@@ -293,18 +336,34 @@ public sealed class DeviceManager
         }
     }
 
-    private static void CheckRemovable(MountedDevice device, DiskInstance volume, string what)
+    private static void CheckClosed(MountedDevice device, DiskInstance volume, string what)
     {
         if (volume.OpenCount > 0)
         {
             throw new ErrnoException(Errno.EBUSY,
                 $"device '{device.Path}': volume '{volume.Name}' is open ({volume.OpenCount} opens) and cannot be {what}; close it first");
         }
+    }
+
+    private static void CheckBuiltOn(MountedDevice device, DiskInstance volume, string what)
+    {
         if (volume.Parents.Count > 0)
         {
             throw new ErrnoException(Errno.EBUSY,
                 $"device '{device.Path}': volume '{volume.Name}' cannot be {what}: {string.Join(", ", volume.Parents.Select(p => $"'{p.Name}'"))} built on it");
         }
+    }
+
+    /// <summary><paramref name="number"/> when no instance holds it, else 0 (the next free one) with a warning.</summary>
+    private uint FreeOr(uint number, string path)
+    {
+        if (number != 0 && _registry.TryGet(number, out var holder))
+        {
+            Log.Warn("device '{Path}': recorded device number {Number} is held by instance '{Holder}'; the device's instance gets a new number",
+                path, number, holder.Name);
+            return 0;
+        }
+        return number;
     }
 
     /// <summary>The first free extent after the label region that holds <paramref name="quotaKb"/>, aligned to the device's sectors.</summary>

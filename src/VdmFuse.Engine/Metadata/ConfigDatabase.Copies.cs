@@ -54,10 +54,11 @@ public sealed partial class ConfigDatabase
             {
                 throw new ErrnoException(Errno.EEXIST, $"configuration copy {location} is already listed");
             }
-            var store = DurableRecordStore.Open(location);
+            var store = DurableRecordStore.Open(location, _instances);
             var copy = new Copy(store, new CopyStatus(store.Location, CopyState.Empty));
             WriteCurrent(copy, "add");
             _copies.Add(copy);
+            NameHolders();
             Log.Info("added configuration copy {Location} ({Good} of {Count} copies good)", location, GoodCount, _copies.Count);
         }
     }
@@ -73,6 +74,8 @@ public sealed partial class ConfigDatabase
             {
                 var copy = Find(location);
                 _copies.Remove(copy);
+                copy.Store.Holder = null;
+                NameHolders();
                 Log.Info("removed configuration copy {Location} ({Good} of {Count} copies good)", copy.Store.Location, GoodCount, _copies.Count);
                 DropModeIfTooFewCopies(events);
             }

@@ -30,6 +30,7 @@ public sealed partial class ConfigDatabase
 
     private readonly object _lock = new();
     private readonly List<Copy> _copies;
+    private readonly InstanceRegistry? _instances;
     private Guid _id;
     private ulong _sequence;
     private ConfigState? _state;
@@ -40,7 +41,19 @@ public sealed partial class ConfigDatabase
     /// <summary>Creates the database over <paramref name="locations"/> without reading them: call <see cref="Load"/>.</summary>
     /// <exception cref="ErrnoException">EINVAL: a location is misaligned or too small; EEXIST: a location is listed twice.</exception>
     public ConfigDatabase(IEnumerable<RecordLocation> locations)
+        : this(locations, null)
     {
+    }
+
+    /// <summary>
+    /// Creates the database over <paramref name="locations"/> without reading them; copies on instances
+    /// (<c>instance:NAME</c>) are found in <paramref name="instances"/>, and each instance that holds a copy is
+    /// marked held (<see cref="DiskInstance.HeldBy"/>: "configuration copy N of M") until the copy is removed.
+    /// </summary>
+    /// <exception cref="ErrnoException">EINVAL: a location is misaligned or too small; EEXIST: a location is listed twice.</exception>
+    public ConfigDatabase(IEnumerable<RecordLocation> locations, InstanceRegistry? instances)
+    {
+        _instances = instances;
         _copies = [];
         foreach (var location in locations)
         {
@@ -48,9 +61,10 @@ public sealed partial class ConfigDatabase
             {
                 throw new ErrnoException(Errno.EEXIST, $"configuration copy {location} is listed twice");
             }
-            var store = DurableRecordStore.Open(location);
+            var store = DurableRecordStore.Open(location, instances);
             _copies.Add(new Copy(store, new CopyStatus(store.Location, CopyState.Empty, Detail: "not loaded yet")));
         }
+        NameHolders();
     }
 
     /// <summary>Raised when the database turns enabled or disabled.</summary>
@@ -125,9 +139,15 @@ public sealed partial class ConfigDatabase
     private int GoodCount => _copies.Count(c => c.Status.IsGood);
 
     /// <summary>Creates the database over <paramref name="locations"/> and applies the load rules (<see cref="LastLoad"/>).</summary>
-    public static ConfigDatabase Open(IEnumerable<RecordLocation> locations)
+    public static ConfigDatabase Open(IEnumerable<RecordLocation> locations) => Open(locations, null);
+
+    /// <summary>
+    /// Creates the database over <paramref name="locations"/>, with copies on instances found in <paramref name="instances"/>,
+    /// and applies the load rules (<see cref="LastLoad"/>).
+    /// </summary>
+    public static ConfigDatabase Open(IEnumerable<RecordLocation> locations, InstanceRegistry? instances)
     {
-        var database = new ConfigDatabase(locations);
+        var database = new ConfigDatabase(locations, instances);
         database.Load();
         return database;
     }
@@ -254,6 +274,19 @@ public sealed partial class ConfigDatabase
     }
 
     private static bool SameRegion(RecordLocation a, RecordLocation b) => a.Path == b.Path && a.Offset == b.Offset;
+
+    /// <summary>Tells each copy on an instance its number, which the instance gives when it refuses a change.</summary>
+    private void NameHolders()
+    {
+        for (var i = 0; i < _copies.Count; i++)
+        {
+            var store = _copies[i].Store;
+            if (store.Location.IsInstance)
+            {
+                store.Holder = $"configuration copy {i + 1} of {_copies.Count} ({store.Location.Path}); remove the copy first (db-remove path={store.Location.Path})";
+            }
+        }
+    }
 
     private sealed class Copy(DurableRecordStore store, CopyStatus status)
     {

@@ -45,10 +45,35 @@ public static class ConfigDiff
         {
             lines.Add($"instance '{b.Name}' ({b.Subdriver}, device {b.DeviceNumber}) is only in {secondName}");
         }
+        DescribeDevices(lines, first, firstName, second, secondName);
         if (lines.Count == 0 && !first.SameAs(second))
         {
-            lines.Add($"the instances are in a different order in {firstName} and {secondName}");
+            lines.Add($"the instances or devices are in a different order in {firstName} and {secondName}");
         }
         return lines;
     }
+
+    /// <summary>Devices recorded in only one, and each device whose id or device numbers differ.</summary>
+    private static void DescribeDevices(List<string> lines, ConfigState first, string firstName, ConfigState second, string secondName)
+    {
+        foreach (var a in first.Devices)
+        {
+            if (second.FindDevice(a.Path) is not { } b)
+            {
+                lines.Add($"device '{a.Path}' is mounted only in {firstName}");
+            }
+            else if (!a.SameAs(b))
+            {
+                lines.Add($"device '{a.Path}': id {a.DeviceId}, device {a.DeviceNumber}, volumes [{Volumes(a)}] in {firstName} " +
+                    $"and id {b.DeviceId}, device {b.DeviceNumber}, volumes [{Volumes(b)}] in {secondName}");
+            }
+        }
+        foreach (var b in second.Devices.Where(b => first.FindDevice(b.Path) is null))
+        {
+            lines.Add($"device '{b.Path}' is mounted only in {secondName}");
+        }
+    }
+
+    private static string Volumes(ConfigDeviceRecord device) =>
+        string.Join(",", device.Volumes.Select(v => $"lvid {v.Lvid}=device {v.DeviceNumber}"));
 }

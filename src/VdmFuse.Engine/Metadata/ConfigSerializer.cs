@@ -6,8 +6,9 @@ namespace VdmFuse.Engine.Metadata;
 
 /// <summary>
 /// The configuration's payload format: compact JSON <c>{ nextDeviceNumber, instances: [ { name, subdriver,
-/// deviceNumber, exported, attributes {k:v}, children [names] } ] }</c>, attributes sorted by key so equal
-/// configurations give equal bytes.
+/// deviceNumber, exported, attributes {k:v}, children [names] } ], devices: [ { path, deviceId, deviceNumber,
+/// volumes: [ { lvid, deviceNumber } ] } ] }</c>, attributes sorted by key so equal configurations give equal bytes.
+/// A payload without <c>devices</c> (written before devices were recorded) has none.
 /// </summary>
 public static class ConfigSerializer
 {
@@ -39,6 +40,14 @@ public static class ConfigSerializer
             if (state.Instances is null || state.Instances.Any(i => i is null || i.Name is null || i.Subdriver is null || i.Attributes is null || i.Children is null))
             {
                 throw new JsonException("an instance lacks a name, subdriver, attributes or children");
+            }
+            if (state.Devices is null)
+            {
+                return state with { Devices = [] };
+            }
+            if (state.Devices.Any(d => d is null || d.Path is null || d.Volumes is null || d.Volumes.Any(v => v is null)))
+            {
+                throw new JsonException("a device lacks a path or volumes");
             }
             return state;
         }

@@ -9,7 +9,10 @@ namespace VdmFuse.Engine.Metadata;
 /// the other slot. A read returns the valid slot with the highest sequence.
 /// </summary>
 /// <remarks>
-/// The file is opened for each operation (no descriptor is held). The methods are not synchronised: one
+/// The file is opened for each operation (no descriptor is held). A copy on a disk instance
+/// (<see cref="RecordLocation.IsInstance"/>) is found in the registry given to <see cref="Open(RecordLocation, InstanceRegistry?)"/>
+/// at each operation and read and written through the instance; the store marks the instance held
+/// (<see cref="DiskInstance.HeldBy"/>) so that it is not deleted or changed under the copy. The methods are not synchronised: one
 /// caller at a time per region (the configuration database holds its lock). Every error is an
 /// <see cref="ErrnoException"/> naming the copy.
 /// </remarks>
@@ -17,20 +20,64 @@ public sealed class DurableRecordStore
 {
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
 
-    private DurableRecordStore(RecordLocation location)
+    private readonly RecordLocation _location;
+    private readonly InstanceRegistry? _instances;
+    private string? _holder;
+
+    private DurableRecordStore(RecordLocation location, InstanceRegistry? instances)
     {
-        Location = location;
+        _location = location;
+        _instances = instances;
     }
 
-    /// <summary>The region.</summary>
-    public RecordLocation Location { get; }
+    /// <summary>
+    /// The region. For a copy on an instance, <see cref="RecordLocation.Length"/> is the length of the region it uses
+    /// on the instance (0 while the instance does not exist).
+    /// </summary>
+    public RecordLocation Location => _location.IsInstance && InstanceRegion.TryFind(_location, _instances) is { } instance
+        ? _location with { Length = InstanceRegion.RegionLengthOf(instance) }
+        : _location;
 
-    /// <summary>The largest payload the region holds.</summary>
-    public long Capacity => SlotFormat.Capacity(Location.SlotLength);
+    /// <summary>The largest payload the region holds (0 for a copy on an instance that does not exist).</summary>
+    public long Capacity => Math.Max(0, SlotFormat.Capacity(Location.SlotLength));
+
+    /// <summary>
+    /// What the copy is called where an instance that holds it refuses a change ("configuration copy 2 of 3"), or
+    /// null; setting it marks the instance held at once when it exists, and at each later operation.
+    /// </summary>
+    internal string? Holder
+    {
+        get => _holder;
+        set
+        {
+            var previous = _holder;
+            _holder = value;
+            var instance = _location.IsInstance ? InstanceRegion.TryFind(_location, _instances) : null;
+            if (instance is null)
+            {
+                return;
+            }
+            if (value is not null)
+            {
+                instance.Hold(value);
+            }
+            else if (previous is not null)
+            {
+                instance.Release(previous);
+            }
+        }
+    }
 
     /// <summary>Returns the store for <paramref name="location"/> after checking its offset and length (no I/O).</summary>
     /// <exception cref="ErrnoException">EINVAL: the region is misaligned or too small.</exception>
-    public static DurableRecordStore Open(RecordLocation location) => new(RecordLocation.Validated(location));
+    public static DurableRecordStore Open(RecordLocation location) => Open(location, null);
+
+    /// <summary>
+    /// Returns the store for <paramref name="location"/>, finding a copy on an instance (<c>instance:NAME</c>) in
+    /// <paramref name="instances"/>, after checking the location (no I/O).
+    /// </summary>
+    /// <exception cref="ErrnoException">EINVAL: the region is misaligned or too small, or names no valid instance name.</exception>
+    public static DurableRecordStore Open(RecordLocation location, InstanceRegistry? instances) => new(RecordLocation.Validated(location), instances);
 
     /// <summary>
     /// Erases both slots and writes slot A with <paramref name="id"/>, sequence 0 and an empty payload.
@@ -38,9 +85,9 @@ public sealed class DurableRecordStore
     /// </summary>
     public void Initialize(Guid id)
     {
-        using var file = RegionFile.Open(Location, create: true);
+        using var file = OpenRegion(create: true);
         var blank = new byte[SlotFormat.Sector];
-        file.Write(Location.SlotLength, blank);
+        file.Write(file.SlotLength, blank);
         var image = new byte[SlotFormat.ImageLength(0)];
         SlotFormat.Encode(image, id, 0, ReadOnlySpan<byte>.Empty);
         file.Write(0, image);
@@ -78,10 +125,10 @@ public sealed class DurableRecordStore
     /// <summary>Reads both slots and says what each holds. Never throws for an I/O or format error: it reports it.</summary>
     public RecordHealth Check()
     {
-        RegionFile file;
+        IRecordRegion file;
         try
         {
-            file = RegionFile.Open(Location, create: false);
+            file = OpenRegion(create: false);
         }
         catch (ErrnoException e)
         {
@@ -121,11 +168,12 @@ public sealed class DurableRecordStore
     /// <summary>Writes like <see cref="Write(Guid, ulong, ReadOnlySpan{byte})"/>; with <paramref name="crash"/>, writes only its first bytes and throws <see cref="SimulatedCrashException"/>.</summary>
     internal void Write(Guid id, ulong sequence, ReadOnlySpan<byte> payload, int? crash)
     {
-        if (payload.Length > Capacity)
+        using var file = OpenRegion(create: false, direct: crash is null);
+        var capacity = SlotFormat.Capacity(file.SlotLength);
+        if (payload.Length > capacity)
         {
-            throw new ErrnoException(Errno.ENOSPC, $"configuration copy {Location} holds at most {Capacity} bytes; the configuration needs {payload.Length}");
+            throw new ErrnoException(Errno.ENOSPC, $"configuration copy {Location} holds at most {capacity} bytes; the configuration needs {payload.Length}");
         }
-        using var file = RegionFile.Open(Location, create: false, direct: crash is null);
         var a = ReadSlot(file, 'A', out var snapshotA, out var versionA);
         var b = ReadSlot(file, 'B', out var snapshotB, out var versionB);
         if ((versionA ?? versionB) is { } version)
@@ -141,7 +189,7 @@ public sealed class DurableRecordStore
         }
         var image = new byte[SlotFormat.ImageLength(payload.Length)];
         SlotFormat.Encode(image, id, sequence, payload);
-        var offset = target == 'A' ? 0 : Location.SlotLength;
+        var offset = target == 'A' ? 0 : file.SlotLength;
         if (crash is { } bytes)
         {
             file.Write(offset, image.AsSpan(0, Math.Clamp(bytes, 0, image.Length)));
@@ -153,11 +201,16 @@ public sealed class DurableRecordStore
         Log.Trace("wrote sequence {Sequence} ({Length} bytes) to slot {Slot} of configuration copy {Location} ({A}; {B})", sequence, payload.Length, target, Location, a, b);
     }
 
-    private SlotHealth ReadSlot(RegionFile file, char slot, out RecordSnapshot? snapshot, out uint? unsupported)
+    /// <summary>Opens the file, block device or instance under the location for one operation.</summary>
+    private IRecordRegion OpenRegion(bool create, bool direct = true) => _location.IsInstance
+        ? InstanceRegion.Open(_location, _instances, _holder)
+        : RegionFile.Open(_location, create, direct);
+
+    private SlotHealth ReadSlot(IRecordRegion file, char slot, out RecordSnapshot? snapshot, out uint? unsupported)
     {
         snapshot = null;
         unsupported = null;
-        var offset = slot == 'A' ? 0 : Location.SlotLength;
+        var offset = slot == 'A' ? 0 : file.SlotLength;
         try
         {
             var sector = new byte[SlotFormat.Sector];
@@ -166,7 +219,7 @@ public sealed class DurableRecordStore
             {
                 return new SlotHealth(slot, SlotState.Empty, null, "beyond the end of the file");
             }
-            var state = SlotFormat.DecodeHeader(sector.AsSpan(0, read < SlotFormat.Sector ? read : SlotFormat.Sector), Location.SlotLength, out var header, out var detail);
+            var state = SlotFormat.DecodeHeader(sector.AsSpan(0, read < SlotFormat.Sector ? read : SlotFormat.Sector), file.SlotLength, out var header, out var detail);
             if (read < SlotFormat.Sector && state != SlotState.Empty)
             {
                 return new SlotHealth(slot, SlotState.Corrupt, null, $"truncated: only {read} bytes of the header sector");

@@ -11,7 +11,7 @@ namespace VdmFuse.Engine.Metadata;
 /// that is also open elsewhere can still hold a copy. Every error is an <see cref="ErrnoException"/>
 /// naming the copy.
 /// </summary>
-internal sealed class RegionFile : IDisposable
+internal sealed class RegionFile : IRecordRegion
 {
     private readonly RecordLocation _location;
     private int _fd;
@@ -21,6 +21,9 @@ internal sealed class RegionFile : IDisposable
         _location = location;
         _fd = fd;
     }
+
+    /// <inheritdoc/>
+    public long SlotLength => _location.SlotLength;
 
     /// <summary>Opens the region's file; <paramref name="create"/> creates a missing whole-file copy.</summary>
     public static unsafe RegionFile Open(RecordLocation location, bool create, bool direct = true)

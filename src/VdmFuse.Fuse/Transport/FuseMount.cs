@@ -30,6 +30,7 @@ public sealed unsafe class FuseMount : IDisposable
         _fd = fd;
         _viaFusermount = viaFusermount;
         _mounted = true;
+        Device = MountTable.FuseDeviceAt(mountpoint);
     }
 
     /// <summary>The absolute path of the mount point.</summary>
@@ -40,6 +41,27 @@ public sealed unsafe class FuseMount : IDisposable
 
     /// <summary>True until <see cref="Unmount"/> succeeds.</summary>
     public bool IsMounted => _mounted;
+
+    /// <summary>
+    /// The mount's device (st_dev of its root) as /proc/self/mountinfo showed it right after mounting, or null when it
+    /// was not found there. For FUSE the major is 0 and the minor is the connection's number under
+    /// <c>/sys/fs/fuse/connections/</c>.
+    /// </summary>
+    public (uint Major, uint Minor)? Device { get; }
+
+    /// <summary>
+    /// Whether the kernel still lists this mount (<see cref="Device"/>) in /proc/self/mountinfo. Sends no request to
+    /// the file system, so it can be asked after the session ended: when the session read ENODEV and the mount is
+    /// still listed, the connection was aborted (or failed) rather than unmounted, and the mount point answers
+    /// ENOTCONN until detached. False when the device was never found.
+    /// </summary>
+    public bool IsStillListed() => Device is { } device && MountTable.HasFuseDevice(device.Major, device.Minor);
+
+    /// <summary>
+    /// Records that the mount is gone without this process unmounting it (an external umount ended the session), so
+    /// that <see cref="Dispose"/> does not try to unmount it again.
+    /// </summary>
+    public void ForgetUnmounted() => _mounted = false;
 
     /// <summary>
     /// Mounts a FUSE file system at <paramref name="mountpoint"/>, creating the directory if missing and first

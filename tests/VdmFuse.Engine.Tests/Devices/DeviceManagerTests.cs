@@ -276,7 +276,7 @@ public sealed class DeviceManagerTests : IDisposable
     }
 
     [Fact]
-    public void Dismount_OpenVolumeEvenWithForce_FailsWithEbusy()
+    public void Dismount_OpenVolumeWithoutForce_FailsWithEbusy()
     {
         var path = PathOf("a.dev");
         _devices.Format(path, 2048, force: false);
@@ -284,7 +284,7 @@ public sealed class DeviceManagerTests : IDisposable
         var (_, instance) = _devices.CreateVolume(path, "v1", 512);
         instance.AddOpen();
 
-        var e = Assert.Throws<ErrnoException>(() => _devices.Dismount(path, force: true));
+        var e = Assert.Throws<ErrnoException>(() => _devices.Dismount(path, force: false));
 
         Assert.Equal(Errno.EBUSY, e.Errno);
         Assert.Contains(path, e.Message);

@@ -119,6 +119,20 @@ public sealed class DaemonProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Waits (bounded by <see cref="ExitTimeout"/>) for a daemon that is ending by itself, without signalling it, and returns
+    /// its exit code; throws with its output when it does not exit in time.
+    /// </summary>
+    public int WaitForExit()
+    {
+        if (!_process.WaitForExit(ExitTimeout))
+        {
+            throw new TimeoutException($"vdmfuse (pid {Pid}) did not exit within {ExitTimeout.TotalSeconds} s.\n{Output}");
+        }
+        _process.WaitForExit(); // drains the asynchronous output readers
+        return _process.ExitCode;
+    }
+
     /// <summary>Sends SIGKILL and waits for the process to go; the mount is left behind, as a crash would leave it.</summary>
     public void Kill()
     {

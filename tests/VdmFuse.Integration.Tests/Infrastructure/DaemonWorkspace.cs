@@ -74,6 +74,16 @@ public sealed class DaemonWorkspace : IDisposable
         }
     }
 
+    /// <summary>Waits for a daemon that is ending by itself (no signal sent), returns its exit code and forgets it.</summary>
+    public int WaitForDaemonExit()
+    {
+        var daemon = Daemon ?? throw new InvalidOperationException("The daemon is not running.");
+        int code = daemon.WaitForExit();
+        Daemon = null;
+        daemon.ReleaseWithoutCleanup();
+        return code;
+    }
+
     /// <summary>Kills the daemon with SIGKILL, leaving its mount stale, and forgets it.</summary>
     public void KillDaemon()
     {

@@ -66,6 +66,18 @@ public static class MountTable
         }
     }
 
+    /// <summary>
+    /// Aborts the FUSE connection mounted at <paramref name="mountPoint"/> through fusectl
+    /// (<c>/sys/fs/fuse/connections/N/abort</c>, N the minor of the mount's device) and returns N; the mount stays,
+    /// answering ENOTCONN.
+    /// </summary>
+    public static int AbortConnection(string mountPoint)
+    {
+        var fuse = At(mountPoint).Last(e => e.FileSystemType.StartsWith("fuse", StringComparison.Ordinal));
+        AbortFuseConnection(fuse.Minor);
+        return fuse.Minor;
+    }
+
     private static void AbortFuseConnection(int connection)
     {
         string abort = $"/sys/fs/fuse/connections/{connection}/abort";
