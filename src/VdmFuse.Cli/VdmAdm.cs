@@ -41,6 +41,10 @@ public sealed class VdmAdm
           vdmadm dev mount /srv/dev0.img
           vdmadm volume create /srv/dev0.img web --quota 16M
           vdmadm dev volumes /srv/dev0.img      (dev list, dev quota, dev dismount, volume destroy)
+          vdmadm create fault f0 --child disk0  (fault injection over disk0)
+          vdmadm fault add f0 --op write --start 100 --count 8 --times 2
+          vdmadm fault add f0 --op both --all  (pull the disk; fault clear f0 puts it back)
+          vdmadm fault list f0
           vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
 
         Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
@@ -88,6 +92,7 @@ public sealed class VdmAdm
         Root.Add(DatabaseCommands.Build(runner));
         Root.Add(DeviceCommands.BuildDevice(runner));
         Root.Add(DeviceCommands.BuildVolume(runner));
+        Root.Add(FaultCommands.Build(runner));
         Root.Add(HelpCommand.Build(runner, Run));
         Root.SetAction(_ => Run(["--help"]));
     }

@@ -8,7 +8,7 @@ namespace VdmFuse.Control;
 public static class CommandTable
 {
     /// <summary>The subdriver names, in the order of their ids in the binary packets (1 = physical).</summary>
-    public static IReadOnlyList<string> Subdrivers { get; } = ["physical", "partition", "mirror", "remap", "fault"];
+    public static IReadOnlyList<string> Subdrivers { get; } = ["physical", "partition", "mirror", "remap", "fault", "volume"];
 
     /// <summary>The commands the daemon understands, in the order <c>help</c> lists them.</summary>
     public static IReadOnlyList<CommandSpec> Commands { get; } =
@@ -143,6 +143,25 @@ public static class CommandTable
         [
             FieldSpec.Required("device"),
             FieldSpec.Required("lvid", FieldType.Integer),
+        ]),
+        new(ControlVerbs.FaultAdd, "add a rule to a fault instance: fail op I/O on blocks start to start+count-1 (all=1: every block) with errno, for times I/Os (0: until cleared)", Privileged: true,
+        [
+            FieldSpec.Required("name"),
+            FieldSpec.Required("op"),
+            FieldSpec.Optional("start", FieldType.Blocks),
+            FieldSpec.Optional("count", FieldType.Blocks),
+            FieldSpec.Optional("all", FieldType.Boolean),
+            FieldSpec.Optional("errno"),
+            FieldSpec.Optional("times", FieldType.Integer),
+        ]),
+        new(ControlVerbs.FaultClear, "remove the rule id=N of a fault instance, or every rule", Privileged: true,
+        [
+            FieldSpec.Required("name"),
+            FieldSpec.Optional("id", FieldType.Integer),
+        ]),
+        new(ControlVerbs.FaultList, "list the rules of a fault instance", Privileged: false,
+        [
+            FieldSpec.Required("name"),
         ]),
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
     ];

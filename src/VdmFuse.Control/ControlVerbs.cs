@@ -90,6 +90,15 @@ public static class ControlVerbs
     /// <summary>Runs the load rules again and enters enabled mode when they allow it.</summary>
     public const string Enable = "enable";
 
+    /// <summary>Adds a rule to a fault instance: fail reads, writes or both on a block range with an errno.</summary>
+    public const string FaultAdd = "fault-add";
+
+    /// <summary>Removes one rule of a fault instance, or all of them.</summary>
+    public const string FaultClear = "fault-clear";
+
+    /// <summary>Lists the rules of a fault instance, one record each.</summary>
+    public const string FaultList = "fault-list";
+
     /// <summary>Lists the commands.</summary>
     public const string Help = "help";
 }

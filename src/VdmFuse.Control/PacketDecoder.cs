@@ -166,6 +166,10 @@ internal static class PacketDecoder
             case PacketMapping.Text:
                 var text = PacketText.Read(verb, field, bytes);
                 return text.Length == 0 ? null : text;
+            case PacketMapping.Choice:
+                return DecodeChoice(verb, field, ReadUInt32(bytes));
+            case PacketMapping.Errno:
+                return DecodeErrno(verb, field, ReadUInt32(bytes));
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no request carries");
         }
@@ -209,6 +213,10 @@ internal static class PacketDecoder
                     $"{verb}: field '{field.Name}' is {id}, which is not a subdriver id (known: {KnownSubdrivers()})");
             case PacketMapping.Text:
                 return PacketText.Read(verb, field, bytes);
+            case PacketMapping.Choice:
+                return DecodeChoice(verb, field, ReadUInt32(bytes));
+            case PacketMapping.Errno:
+                return DecodeErrno(verb, field, ReadUInt32(bytes));
             default:
                 return null;
         }
@@ -250,6 +258,31 @@ internal static class PacketDecoder
         }
         return new ControlException(ControlErrno.EINVAL,
             $"{verb}: field '{inactive.Name}' (offset {inactive.Offset}) must be zero unless {string.Join(" and ", inactive.When)}");
+    }
+
+    /// <summary>The word a <see cref="PacketMapping.Choice"/> field's number carries; null for 0 (not given).</summary>
+    private static string? DecodeChoice(string verb, PacketField field, uint value)
+    {
+        if (value == 0)
+        {
+            return null;
+        }
+        return field.Choices.FirstOrDefault(choice => choice.Value == value)?.Key ?? throw new ControlException(ControlErrno.EINVAL,
+            $"{verb}: field '{field.Name}' is {value}; it must be {string.Join(", ", field.Choices.Select(choice => $"{choice.Value} ({choice.Key})"))}");
+    }
+
+    /// <summary>The name of an errno a <see cref="PacketMapping.Errno"/> field carries; null for 0 (not given).</summary>
+    private static string? DecodeErrno(string verb, PacketField field, uint value)
+    {
+        if (value == 0)
+        {
+            return null;
+        }
+        if (value > int.MaxValue)
+        {
+            throw new ControlException(ControlErrno.EINVAL, $"{verb}: field '{field.Name}' is {value}, which is not an errno value");
+        }
+        return ControlErrno.Name((int)value);
     }
 
     private static bool ZeroOrOne(string verb, PacketField field, ReadOnlySpan<byte> bytes)

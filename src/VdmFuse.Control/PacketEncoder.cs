@@ -155,6 +155,14 @@ internal static class PacketEncoder
             case PacketMapping.Text:
                 PacketText.Write(verb, field, value, bytes, ControlErrno.EINVAL, ControlErrno.EINVAL);
                 break;
+            case PacketMapping.Choice:
+                WriteUInt32(bytes, ChoiceValue(field, value) ?? throw new ControlException(ControlErrno.EINVAL,
+                    $"{verb}: field '{key}' must be one of {string.Join(", ", field.Choices.Select(choice => choice.Key))}, not '{value}'"));
+                break;
+            case PacketMapping.Errno:
+                WriteUInt32(bytes, ErrnoValue(value) ?? throw new ControlException(ControlErrno.EINVAL,
+                    $"{verb}: field '{key}' must be an errno name (EIO) or a positive number, not '{value}'"));
+                break;
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no request carries");
         }
@@ -184,9 +192,33 @@ internal static class PacketEncoder
             case PacketMapping.Text:
                 PacketText.Write(verb, field, value, bytes, ControlErrno.EIO, ControlErrno.ENAMETOOLONG);
                 break;
+            case PacketMapping.Choice:
+                WriteUInt32(bytes, ChoiceValue(field, value) ?? throw Unfit(ControlErrno.EIO, verb, field, key, value,
+                    $"is not one of {string.Join(", ", field.Choices.Select(choice => choice.Key))}"));
+                break;
+            case PacketMapping.Errno:
+                WriteUInt32(bytes, ErrnoValue(value) ?? throw Unfit(ControlErrno.EIO, verb, field, key, value, "is not an errno"));
+                break;
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no reply carries");
         }
+    }
+
+    private static uint? ChoiceValue(PacketField field, string value) => field.Choices.FirstOrDefault(choice => choice.Key == value)?.Value;
+
+    /// <summary>An errno given by name ("EIO", "E200") or as a positive decimal number.</summary>
+    private static uint? ErrnoValue(string value)
+    {
+        if (ControlErrno.TryParse(value, out var errno))
+        {
+            return (uint)errno;
+        }
+        if (value.Length > 0 && value.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 &&
+            int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out errno) && errno > 0)
+        {
+            return (uint)errno;
+        }
+        return null;
     }
 
     private static ulong ReplyNumber(string verb, PacketField field, string key, string value)

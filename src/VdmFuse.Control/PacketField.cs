@@ -25,6 +25,9 @@ public sealed record PacketField(string Name, int Offset, int Size, PacketFieldT
     /// <summary>For <see cref="PacketMapping.Bits"/>: the boolean text fields and their bits.</summary>
     public IReadOnlyList<PacketBit> Bits { get; init; } = [];
 
+    /// <summary>For <see cref="PacketMapping.Choice"/>: the words and their numbers.</summary>
+    public IReadOnlyList<PacketChoice> Choices { get; init; } = [];
+
     /// <summary>For <see cref="PacketMapping.Records"/>: the element layout.</summary>
     public PacketRecords? Records { get; init; }
 
@@ -48,6 +51,11 @@ public sealed record PacketField(string Name, int Offset, int Size, PacketFieldT
 /// <param name="Key">The text field, such as "direct".</param>
 /// <param name="Mask">The bit, such as <see cref="VdmAbi.PhysDirect"/>.</param>
 public sealed record PacketBit(string Key, uint Mask);
+
+/// <summary>One word of a <see cref="PacketMapping.Choice"/> field and the number that carries it.</summary>
+/// <param name="Key">The word, such as "write".</param>
+/// <param name="Value">Its number, such as <see cref="VdmAbi.FaultOpWrite"/>.</param>
+public sealed record PacketChoice(string Key, uint Value);
 
 /// <summary>A C member inside a struct that lays out a byte array: <c>offsetof(Outer, ArrayMember) + offsetof(Struct, Member)</c>.</summary>
 /// <param name="ArrayMember">The byte array's member in the packet's struct, such as "argument".</param>

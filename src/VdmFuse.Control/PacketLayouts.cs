@@ -14,6 +14,8 @@ public static class PacketLayouts
 {
     private static readonly PacketCondition[] Physical = [new("subdriver-id", VdmAbi.SubdriverPhysical)];
     private static readonly PacketCondition[] Partition = [new("subdriver-id", VdmAbi.SubdriverPartition)];
+    private static readonly PacketCondition[] Fault = [new("subdriver-id", VdmAbi.SubdriverFault)];
+    private static readonly PacketChoice[] FaultOps = [new("read", VdmAbi.FaultOpRead), new("write", VdmAbi.FaultOpWrite), new("both", VdmAbi.FaultOpBoth)];
     private static readonly PacketCondition[] PhysicalGetInfo = [new("subdriver-id", VdmAbi.SubdriverPhysical), new("command", 2)];
     private static readonly PacketCondition[] Counting = [new("available", 0)];
     private static readonly PacketCondition[] Iterating = [new("available", 1)];
@@ -59,6 +61,11 @@ public static class PacketLayouts
             Row("attributes.partition.size", 104, U64, In, Number, "size") with { When = Partition },
             Row("attributes.partition.remap-device-number", 112, U32, In, DeviceOrNone, "remap") with { When = Partition },
             Reserved("attributes.partition.reserved", 116) with { When = Partition },
+            Version("attributes.fault.version", 88) with { When = Fault },
+            Row("attributes.fault.child-device-number", 92, U32, In, Device, "child") with { When = Fault },
+            Row("attributes.fault.rules", 96, U32, Unused) with { When = Fault },
+            Reserved("attributes.fault.reserved", 100) with { When = Fault },
+            Row("attributes.fault.hits", 104, U64, Unused) with { When = Fault },
         ]),
         new(VdmAbi.CmdDeleteInstance, ControlVerbs.DeleteInstance, "vdm_delete_instance_packet", 8, "name",
         [
@@ -118,6 +125,11 @@ public static class PacketLayouts
             Row("attributes.partition.size", 32, U64, Out, Number, "size") with { When = Partition },
             Row("attributes.partition.remap-device-number", 40, U32, Out, DeviceOrNone, "remap-device-number") with { When = Partition, AlternateKey = "remap" },
             Reserved("attributes.partition.reserved", 44) with { When = Partition },
+            Row("attributes.fault.version", 16, U32, Unused) with { When = Fault },
+            Row("attributes.fault.child-device-number", 20, U32, Out, Device, "child-device-number") with { When = Fault, AlternateKey = "child" },
+            Row("attributes.fault.rules", 24, U32, Out, Number, "rules") with { When = Fault },
+            Reserved("attributes.fault.reserved", 28) with { When = Fault },
+            Row("attributes.fault.hits", 32, U64, Out, Number, "hits") with { When = Fault },
         ]),
         new(VdmAbi.CmdUpdateAttributes, ControlVerbs.UpdateAttributes, "vdm_update_attributes_packet", 1072, "name",
         [
@@ -137,6 +149,11 @@ public static class PacketLayouts
             Row("attributes.partition.size", 32, U64, In, Number, "size") with { When = Partition, RequiredInBinary = true },
             Row("attributes.partition.remap-device-number", 40, U32, Unused) with { When = Partition },
             Reserved("attributes.partition.reserved", 44) with { When = Partition },
+            Version("attributes.fault.version", 16) with { When = Fault },
+            Row("attributes.fault.child-device-number", 20, U32, Unused) with { When = Fault },
+            Row("attributes.fault.rules", 24, U32, Unused) with { When = Fault },
+            Reserved("attributes.fault.reserved", 28) with { When = Fault },
+            Row("attributes.fault.hits", 32, U64, Unused) with { When = Fault },
         ]),
         new(VdmAbi.CmdIoctlSubdriver, ControlVerbs.IoctlSubdriver, "vdm_ioctl_subdriver_packet", 1040, "name",
         [
@@ -213,6 +230,34 @@ public static class PacketLayouts
         CopyPacket(VdmAbi.CmdDbReinit, ControlVerbs.DbReinit, "vdm_db_reinit_packet", "path"),
         CopyPacket(VdmAbi.CmdDbRestore, ControlVerbs.DbRestore, "vdm_db_restore_packet", "from"),
         ModePacket(VdmAbi.CmdEnable, ControlVerbs.Enable, "vdm_enable_packet"),
+        new(VdmAbi.CmdFaultAdd, ControlVerbs.FaultAdd, "vdm_fault_add_packet", 48, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("op", 8, U32, In, Choice, "op") with { Choices = FaultOps },
+            Row("error", 12, U32, In, PacketMapping.Errno, "errno"),
+            Row("start", 16, U64, In, NumberIfNonZero, "start"),
+            Row("count", 24, U64, In, NumberIfNonZero, "count"),
+            Row("all", 32, U32, In, Flag, "all"),
+            Row("times", 36, U32, In, NumberIfNonZero, "times"),
+            Row("id", 40, U32, Out, Number, "id"),
+            Reserved("reserved", 44),
+        ]),
+        new(VdmAbi.CmdFaultClear, ControlVerbs.FaultClear, "vdm_fault_clear_packet", 16, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("id", 8, U32, In, NumberIfNonZero, "id"),
+            Row("cleared", 12, U32, Out, Number, "cleared"),
+        ]),
+        new(VdmAbi.CmdFaultList, ControlVerbs.FaultList, "vdm_fault_list_packet", 16 + FaultRuleRecords.ElementSize * FaultRuleRecords.MaxCount, "name",
+        [
+            Version("version", 0),
+            Row("device-number", 4, U32, In, Device, "name"),
+            Row("count", 8, U32, Out, Number, "count"),
+            Reserved("reserved", 12),
+            Row("rules", 16, Bytes, Out, PacketMapping.Records, size: FaultRuleRecords.ElementSize * FaultRuleRecords.MaxCount) with { Records = FaultRuleRecords },
+        ]),
         new(VdmAbi.CmdFormatDev, ControlVerbs.FormatDev, "vdm_format_dev_packet", 16 + VdmAbi.PathSize, null,
         [
             Version("version", 0),
@@ -296,6 +341,18 @@ public static class PacketLayouts
         Row("state", 24, Name, Out, Text, "state"),
         Row("id", 24 + VdmAbi.NameSize, Name, Out, Text, "id"),
         Row("path", 24 + 2 * VdmAbi.NameSize, PacketFieldType.Path, Out, Text, "path"),
+    ]);
+
+    /// <summary><c>struct vdm_fault_rule</c>: one rule of a fault-list reply.</summary>
+    private static PacketRecords FaultRuleRecords => new("rule", "count", "vdm_fault_rule", 40, VdmAbi.MaxFaultRules,
+    [
+        Row("id", 0, U32, Out, Number, "id"),
+        Row("op", 4, U32, Out, Choice, "op") with { Choices = FaultOps },
+        Row("error", 8, U32, Out, PacketMapping.Errno, "errno"),
+        Row("times", 12, U32, Out, Number, "times"),
+        Row("start", 16, U64, Out, Number, "start"),
+        Row("count", 24, U64, Out, Number, "count"),
+        Row("hits", 32, U64, Out, Number, "hits"),
     ]);
 
     /// <summary>get-mode and enable: the mode, the copies' count and the reason.</summary>

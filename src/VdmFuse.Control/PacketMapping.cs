@@ -47,4 +47,10 @@ public enum PacketMapping
 
     /// <summary>An array of records (see <see cref="PacketField.Records"/>).</summary>
     Records,
+
+    /// <summary>One word of a fixed set, carried as its number (see <see cref="PacketField.Choices"/>); 0 means "not given".</summary>
+    Choice,
+
+    /// <summary>An errno value, written as its name ("EIO", or "E" and the number when it has none); a request may give a name or a number; 0 means "not given".</summary>
+    Errno,
 }

@@ -138,6 +138,27 @@ public static class VdmAbi
     /// <summary>VDM_CMD_ENABLE.</summary>
     public const uint CmdEnable = 39;
 
+    /// <summary>VDM_CMD_FAULT_ADD: fault-add.</summary>
+    public const uint CmdFaultAdd = 40;
+
+    /// <summary>VDM_CMD_FAULT_CLEAR: fault-clear.</summary>
+    public const uint CmdFaultClear = 41;
+
+    /// <summary>VDM_CMD_FAULT_LIST: fault-list.</summary>
+    public const uint CmdFaultList = 42;
+
+    /// <summary>VDM_FAULT_OP_READ: a fault rule fails reads.</summary>
+    public const uint FaultOpRead = 1;
+
+    /// <summary>VDM_FAULT_OP_WRITE: a fault rule fails writes.</summary>
+    public const uint FaultOpWrite = 2;
+
+    /// <summary>VDM_FAULT_OP_BOTH: a fault rule fails reads and writes.</summary>
+    public const uint FaultOpBoth = 3;
+
+    /// <summary>VDM_MAX_FAULT_RULES: the rules a fault instance holds, and a fault-list packet lists.</summary>
+    public const int MaxFaultRules = 64;
+
     /// <summary>VDM_MAX_DB_COPIES: the configuration copies a db-* packet lists.</summary>
     public const int MaxDbCopies = 8;
 
@@ -157,24 +178,18 @@ public static class VdmAbi
     public const byte IoctlType = (byte)'v';
 
     /// <summary>
-    /// The subdriver id of a subdriver name ("physical" is 1), or 0 when there is none. "volume" (the instances
-    /// mount-dev creates) has an id for the replies that report an instance's subdriver, but is not in
-    /// <see cref="CommandTable.Subdrivers"/>: no command names it.
+    /// The subdriver id of a subdriver name: its position in <see cref="CommandTable.Subdrivers"/> ("physical" is 1,
+    /// "volume", the instances mount-dev creates, is 6), or 0 when there is none.
     /// </summary>
     public static uint SubdriverId(string name)
     {
-        if (name == "volume")
-        {
-            return SubdriverVolume;
-        }
         var index = CommandTable.Subdrivers.IndexOf(name);
         return index < 0 ? 0 : (uint)index + 1;
     }
 
     /// <summary>The subdriver name of an id (1 is "physical", 6 is "volume"), or <see langword="null"/> when there is none.</summary>
     public static string? SubdriverName(uint id) =>
-        id == SubdriverVolume ? "volume"
-        : id >= 1 && id <= CommandTable.Subdrivers.Count ? CommandTable.Subdrivers[(int)id - 1] : null;
+        id >= 1 && id <= CommandTable.Subdrivers.Count ? CommandTable.Subdrivers[(int)id - 1] : null;
 
     private static int IndexOf(this IReadOnlyList<string> list, string value)
     {

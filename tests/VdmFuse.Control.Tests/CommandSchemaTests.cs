@@ -14,7 +14,7 @@ public class CommandSchemaTests
                 "get-attributes", "update-attributes", "ioctl-subdriver", "get-instances", "dsk-get", "dsk-usage",
                 "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable",
                 "format-dev", "mount-dev", "dismount-dev", "dismount-all", "list-devices", "list-volumes", "get-device-quota",
-                "create-volume", "destroy-volume", "help",
+                "create-volume", "destroy-volume", "fault-add", "fault-clear", "fault-list", "help",
             ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
@@ -49,6 +49,9 @@ public class CommandSchemaTests
     [InlineData("db-reinit", true)]
     [InlineData("db-restore", true)]
     [InlineData("enable", true)]
+    [InlineData("fault-add", true)]
+    [InlineData("fault-clear", true)]
+    [InlineData("fault-list", false)]
     public void IsPrivileged_DefaultVerb_MatchesTable(string verb, bool privileged)
     {
         Assert.Equal(privileged, CommandSchema.IsPrivileged(new ControlCommand(verb)));
@@ -83,7 +86,7 @@ public class CommandSchemaTests
         ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: subdriver physical has no command 'x'",
             () => CommandSchema.IsPrivileged(new ControlCommand("ioctl-subdriver",
                 new ControlField("subdriver", "physical"), new ControlField("name", "d0"), new ControlField("command", "x"))));
-        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown subdriver 'disk' (known: physical, partition, mirror, remap, fault)",
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown subdriver 'disk' (known: physical, partition, mirror, remap, fault, volume)",
             () => CommandSchema.IsPrivileged(new ControlCommand("ioctl-subdriver",
                 new ControlField("subdriver", "disk"), new ControlField("name", "d0"), new ControlField("command", "flush"))));
     }
@@ -198,6 +201,9 @@ public class CommandSchemaTests
                 "get-device-quota device=TEXT  -- show the quota of a mounted device and the part its volumes use, in KB",
                 "create-volume device=TEXT name=TEXT quota=N  -- create a volume (quota in KB) on a mounted device (privileged)",
                 "destroy-volume device=TEXT lvid=N  -- destroy a volume of a mounted device (privileged)",
+                "fault-add name=TEXT op=TEXT [start=BLOCKS] [count=BLOCKS] [all=yes|no] [errno=TEXT] [times=N]  -- add a rule to a fault instance: fail op I/O on blocks start to start+count-1 (all=1: every block) with errno, for times I/Os (0: until cleared) (privileged)",
+                "fault-clear name=TEXT [id=N]  -- remove the rule id=N of a fault instance, or every rule (privileged)",
+                "fault-list name=TEXT  -- list the rules of a fault instance",
                 "help  -- list the commands",
                 "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
                 "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
@@ -211,12 +217,12 @@ public class CommandSchemaTests
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(32, reply.Records.Count);
-        Assert.All(reply.Records.Take(30), record => Assert.Equal("command", record.Tag));
-        Assert.All(reply.Records.Skip(30), record => Assert.Equal("subdriver-command", record.Tag));
-        Assert.Equal("flush", reply.Records[30].Find("command"));
-        Assert.Equal("yes", reply.Records[30].Find("root"));
-        Assert.Equal("no", reply.Records[31].Find("root"));
+        Assert.Equal(35, reply.Records.Count);
+        Assert.All(reply.Records.Take(33), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(33), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[33].Find("command"));
+        Assert.Equal("yes", reply.Records[33].Find("root"));
+        Assert.Equal("no", reply.Records[34].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
         Assert.Equal("no", reply.Records[4].Find("root"));

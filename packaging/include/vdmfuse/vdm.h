@@ -77,6 +77,10 @@
 #define VDM_CMD_DB_REINIT             37u
 #define VDM_CMD_DB_RESTORE            38u
 #define VDM_CMD_ENABLE                39u
+/* Fault injection (the fault subdriver): fault-add and fault-clear are privileged, fault-list is open to all. */
+#define VDM_CMD_FAULT_ADD             40u
+#define VDM_CMD_FAULT_CLEAR           41u
+#define VDM_CMD_FAULT_LIST            42u
 
 /* ---- headers of the write/read front door ------------------------------------ */
 
@@ -107,7 +111,7 @@ struct vdm_instance_specifier {
     uint32_t id_system_id;
 };
 
-/* Subdriver attribute packets (vdmphys(7), vdmpart(7)); later issues add mirror, remap, fault. */
+/* Subdriver attribute packets (vdmphys(7), vdmpart(7)); later issues add mirror and remap. */
 struct vdm_physical_attributes {
     uint32_t version;
     uint32_t flags;                /* out: VDM_PHYS_DIRECT | VDM_PHYS_BLOCK_DEVICE */
@@ -128,9 +132,19 @@ struct vdm_partition_attributes {
     uint32_t reserved;
 };
 
+/* Fault subdriver (fault injection over one child; its rules are set with fault-add, not here). */
+struct vdm_fault_attributes {
+    uint32_t version;
+    uint32_t child_device_number;  /* in (create), out: the instance whose I/O is passed on or failed */
+    uint32_t rules;                /* out: rules in force */
+    uint32_t reserved;
+    uint64_t hits;                 /* out: I/Os failed by the rules, cleared rules included */
+};
+
 union vdm_subdriver_attributes {
     struct vdm_physical_attributes  physical;
     struct vdm_partition_attributes partition;
+    struct vdm_fault_attributes     fault;
     uint8_t                         raw[1056];
 };
 
@@ -445,6 +459,55 @@ struct vdm_destroy_volume_packet {
     char     device[VDM_PATH_SIZE];  /* in */
 };
 
+/* ---- fault injection: the rules of a fault instance ------------------------------- */
+
+#define VDM_FAULT_OP_READ      1u
+#define VDM_FAULT_OP_WRITE     2u
+#define VDM_FAULT_OP_BOTH      3u
+#define VDM_MAX_FAULT_RULES    64  /* rules one fault instance holds; a fault-list packet lists them all */
+
+/* fault-add: fail op I/O that overlaps blocks [start, start + count) (count 0 = 1 block; all = 1: the whole
+ * instance, start and count 0) with error (0 = EIO), for the next times matching I/Os (0 = until cleared).
+ * An I/O that overlaps the range fails whole and does not reach the child. */
+struct vdm_fault_add_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in: the fault instance (0 on its own file) */
+    uint32_t op;                   /* in: VDM_FAULT_OP_* */
+    uint32_t error;                /* in: the errno to inject, 0 = EIO */
+    uint64_t start;                /* in: 512-byte block */
+    uint64_t count;                /* in: 512-byte blocks, 0 = 1 */
+    uint32_t all;                  /* in: 1 = every block of the instance */
+    uint32_t times;                /* in: 0 = until cleared */
+    uint32_t id;                   /* out: the rule's number */
+    uint32_t reserved;
+};
+
+/* fault-clear: remove rule id, or every rule when id is 0 (ENOENT for an unknown id). */
+struct vdm_fault_clear_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t id;                   /* in: 0 = every rule */
+    uint32_t cleared;              /* out: rules removed */
+};
+
+struct vdm_fault_rule {
+    uint32_t id;
+    uint32_t op;                   /* VDM_FAULT_OP_* */
+    uint32_t error;                /* the errno injected */
+    uint32_t times;                /* I/Os it still fails; 0 = until cleared */
+    uint64_t start;                /* 512-byte block */
+    uint64_t count;                /* 512-byte blocks */
+    uint64_t hits;                 /* I/Os it has failed */
+};
+
+struct vdm_fault_list_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t count;                /* out: rules in rules[] */
+    uint32_t reserved;
+    struct vdm_fault_rule rules[VDM_MAX_FAULT_RULES];  /* out */
+};
+
 /* ---- subdriver commands (the command field of struct vdm_ioctl_subdriver_packet) --- */
 
 /* Physical subdriver. flush: fdatasync of the backing file (privileged; no argument).
@@ -495,5 +558,8 @@ struct vdm_physical_info {
 #define VDM_IOC_DB_REINIT             _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_REINIT, struct vdm_db_reinit_packet)
 #define VDM_IOC_DB_RESTORE            _IOWR(VDM_IOC_TYPE, VDM_CMD_DB_RESTORE, struct vdm_db_restore_packet)
 #define VDM_IOC_ENABLE                _IOWR(VDM_IOC_TYPE, VDM_CMD_ENABLE, struct vdm_enable_packet)
+#define VDM_IOC_FAULT_ADD             _IOWR(VDM_IOC_TYPE, VDM_CMD_FAULT_ADD, struct vdm_fault_add_packet)
+#define VDM_IOC_FAULT_CLEAR           _IOWR(VDM_IOC_TYPE, VDM_CMD_FAULT_CLEAR, struct vdm_fault_clear_packet)
+#define VDM_IOC_FAULT_LIST            _IOWR(VDM_IOC_TYPE, VDM_CMD_FAULT_LIST, struct vdm_fault_list_packet)
 
 #endif /* VDMFUSE_VDM_H */

@@ -6,7 +6,7 @@ using VdmFuse.Control;
 
 namespace VdmFuse.Cli.Commands;
 
-/// <summary><c>vdmadm create physical|partition ...</c>: <c>create-instance</c>.</summary>
+/// <summary><c>vdmadm create physical|partition|fault ...</c>: <c>create-instance</c>.</summary>
 internal static class CreateCommand
 {
     public static Command Build(CommandRunner runner)
@@ -14,6 +14,30 @@ internal static class CreateCommand
         var command = new Command("create", "Create a disk instance (root or the admin group)");
         command.Add(Physical(runner));
         command.Add(Partition(runner));
+        command.Add(Fault(runner));
+        return command;
+    }
+
+    private static Command Fault(CommandRunner runner)
+    {
+        var name = InstanceArguments.Instance("NAME", "The new instance's name");
+        var child = new Option<string>("--child", "-c") { Description = "The instance whose I/O it passes on or fails, by name or device number", HelpName = "INSTANCE", Required = true };
+        var notExported = new Option<bool>("--not-exported") { Description = "Do not export the instance as files under dsk/ and rdsk/" };
+        var command = new Command("fault", "Create a fault instance over a child: its I/O fails as the rules of 'vdmadm fault add' say (never persistent)") { name, child, notExported };
+        runner.SetAction(command, (parse, context) =>
+        {
+            var fields = new List<ControlField>
+            {
+                new("subdriver", "fault"),
+                new("name", parse.GetRequiredValue(name)),
+                new("child", parse.GetRequiredValue(child)),
+            };
+            if (parse.GetValue(notExported))
+            {
+                fields.Add(ControlField.From("exported", false));
+            }
+            return Created(context, fields);
+        });
         return command;
     }
 

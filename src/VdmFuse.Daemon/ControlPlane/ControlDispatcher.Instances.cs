@@ -17,6 +17,16 @@ public sealed partial class ControlDispatcher
         var name = command.Get("name");
         var exported = command.GetBool("exported", defaultValue: true);
         var persistent = command.GetBool("persistent", defaultValue: false);
+        if (subdriver == "volume")
+        {
+            throw new ErrnoException(Errno.EINVAL,
+                $"volumes are created with create-volume on a mounted device (format-dev, mount-dev, create-volume); '{name}' was not created");
+        }
+        if (persistent && subdriver == "fault")
+        {
+            throw new ErrnoException(Errno.ENOTSUP,
+                $"fault instance '{name}' cannot be persistent: its rules are runtime state; create it again after a start");
+        }
         if (persistent)
         {
             CheckCanRecord(subdriver, name, command, door);
@@ -25,8 +35,9 @@ public sealed partial class ControlDispatcher
         {
             "physical" => CreatePhysical(command, name, exported),
             "partition" => CreatePartition(command, name, exported),
+            "fault" => CreateFault(command, name, exported),
             _ => throw new ErrnoException(Errno.EINVAL,
-                $"unknown subdriver '{subdriver}' (this daemon creates physical and partition instances)"),
+                $"unknown subdriver '{subdriver}' (this daemon creates physical, partition and fault instances)"),
         };
         if (persistent)
         {
@@ -110,10 +121,12 @@ public sealed partial class ControlDispatcher
         }
         foreach (var key in new[] { "child", "remap" })
         {
-            if (command.GetOptional(key) is { } child && child != "-" && _registry.TryGet(child, out var instance) && !_persistence.IsRecorded(instance.Name))
+            if (command.GetOptional(key) is { } child && child != "-" && _registry.TryGet(child, out var instance)
+                && !_persistence.IsRecorded(instance.Name) && !_persistence.IsRecordedVolume(instance))
             {
-                throw new ErrnoException(Errno.EINVAL,
-                    $"persistent instance '{name}' cannot be built on '{instance.Name}', which is not persistent (it would be missing at the next start)");
+                throw new ErrnoException(Errno.EINVAL, instance.Subdriver == "volume"
+                    ? $"persistent instance '{name}' cannot be built on volume '{instance.Name}': its device's mount is not recorded (mount it with mount-dev through the control file)"
+                    : $"persistent instance '{name}' cannot be built on '{instance.Name}', which is not persistent (it would be missing at the next start)");
             }
         }
     }

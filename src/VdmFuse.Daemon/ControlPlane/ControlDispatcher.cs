@@ -33,12 +33,15 @@ public sealed partial class ControlDispatcher
     /// <param name="access">Who may run privileged commands; root only when null.</param>
     /// <param name="mode">The daemon's mode; when null, a mode that is always enabled.</param>
     /// <param name="persistence">The configuration database behind persistent instances and the db-* commands; when null, persistent=1 and the db-* commands are refused.</param>
-    /// <param name="devices">The mounted devices and their volumes (format-dev, mount-dev, ...); when null, a device manager over <paramref name="registry"/>.</param>
+    /// <param name="devices">
+    /// The mounted devices and their volumes (format-dev, mount-dev, ...); when null, those of <paramref name="persistence"/>
+    /// (which records their mounts), or a device manager over <paramref name="registry"/> without one.
+    /// </param>
     public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null, DaemonMode? mode = null, PersistentConfiguration? persistence = null,
         DeviceManager? devices = null)
     {
         _registry = registry;
-        _devices = devices ?? new DeviceManager(registry);
+        _devices = devices ?? persistence?.Devices ?? new DeviceManager(registry);
         _access = access ?? AccessPolicy.RootOnly;
         _persistence = persistence;
         if (mode is null)
@@ -117,7 +120,7 @@ public sealed partial class ControlDispatcher
         ControlVerbs.DbRestore => DbRestore(command),
         ControlVerbs.Enable => Enable(),
         ControlVerbs.FormatDev => FormatDev(command),
-        ControlVerbs.MountDev => MountDev(command),
+        ControlVerbs.MountDev => MountDev(command, caller.Door),
         ControlVerbs.DismountDev => DismountDev(command),
         ControlVerbs.DismountAll => DismountAll(),
         ControlVerbs.ListDevices => ListDevices(),
@@ -125,6 +128,9 @@ public sealed partial class ControlDispatcher
         ControlVerbs.GetDeviceQuota => GetDeviceQuota(command),
         ControlVerbs.CreateVolume => CreateVolume(command),
         ControlVerbs.DestroyVolume => DestroyVolume(command),
+        ControlVerbs.FaultAdd => FaultAdd(command),
+        ControlVerbs.FaultClear => FaultClear(command),
+        ControlVerbs.FaultList => FaultList(command),
         _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
     };
 

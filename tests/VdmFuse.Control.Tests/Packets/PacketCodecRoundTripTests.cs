@@ -49,6 +49,13 @@ public class PacketCodecRoundTripTests
         "get-device-quota device=/var/tmp/a.dev",
         "create-volume quota=512 name=v1 device=/var/tmp/a.dev",
         "destroy-volume lvid=7 device=/var/tmp/a.dev",
+        "create-instance subdriver=fault name=f0 child=3",
+        "fault-add name=4 op=write errno=ENOSPC start=100 count=8 times=2",
+        "fault-add name=4 op=both all=1",
+        "fault-add name=4 op=read errno=E200 start=18014398509481983",
+        "fault-clear name=4 id=3",
+        "fault-clear name=4",
+        "fault-list name=4",
     ];
 
     public static TheoryData<string> CanonicalCommands => new(CanonicalLines);
@@ -97,7 +104,10 @@ public class PacketCodecRoundTripTests
             ("get-child-instance parent=2 available=1", "ok key=3 device-number-used=1 device-number=9 child-subdriver=remap"),
             ("get-attributes name=4", "ok subdriver=physical direct=0 block-device=1 size=18446744073709551615 sector-size=4096 path=\"/a b/é\""),
             ("get-attributes name=4", "ok subdriver=partition child-device-number=1 start=0 size=1 remap-device-number=7"),
-            ("get-attributes name=4", "ok subdriver=fault"),
+            ("get-attributes name=4", "ok subdriver=fault child-device-number=3 rules=2 hits=18446744073709551615"),
+            ("fault-add name=4 op=read", "ok id=7"),
+            ("fault-clear name=4", "ok cleared=3"),
+            ("fault-list name=4", "ok count=2\nrule id=1 op=write errno=EIO times=2 start=100 count=8 hits=0\nrule id=2 op=both errno=E300 times=0 start=0 count=2048 hits=5"),
             ("ioctl-subdriver subdriver=physical name=3 command=get-info", "ok direct=1 block-device=1 size=1 sector-size=512 backing-device=1 backing-inode=2 path=/dev/sdz"),
             ("get-instances key=0", "ok key=1 device-number=1 subdriver=physical name=d0 size=0 child-count=0 parent-count=2 exported=0 open=0"),
             ("dsk-get-address name=2 block=0", "ok depth=0"),
