@@ -32,6 +32,12 @@ public sealed class MemoryDisk : DiskInstance
         }
     }
 
+    /// <summary>When set and true for (offset, length), a read fails with EIO before touching the data.</summary>
+    public Func<long, int, bool>? FailRead { get; set; }
+
+    /// <summary>When set and true for (offset, length), a write fails with EIO before touching the data.</summary>
+    public Func<long, int, bool>? FailWrite { get; set; }
+
     /// <inheritdoc/>
     public override string Subdriver => "memory";
 
@@ -44,6 +50,10 @@ public sealed class MemoryDisk : DiskInstance
     /// <inheritdoc/>
     protected override ValueTask ReadCoreAsync(long offset, Memory<byte> buffer)
     {
+        if (FailRead?.Invoke(offset, buffer.Length) == true)
+        {
+            return ValueTask.FromException(new VdmFuse.Native.ErrnoException(VdmFuse.Native.Errno.EIO, $"memory disk '{Name}': injected read error at offset {offset}"));
+        }
         lock (_lock)
         {
             _data.AsSpan((int)offset, buffer.Length).CopyTo(buffer.Span);
@@ -54,6 +64,10 @@ public sealed class MemoryDisk : DiskInstance
     /// <inheritdoc/>
     protected override ValueTask WriteCoreAsync(long offset, ReadOnlyMemory<byte> buffer)
     {
+        if (FailWrite?.Invoke(offset, buffer.Length) == true)
+        {
+            return ValueTask.FromException(new VdmFuse.Native.ErrnoException(VdmFuse.Native.Errno.EIO, $"memory disk '{Name}': injected write error at offset {offset}"));
+        }
         lock (_lock)
         {
             buffer.Span.CopyTo(_data.AsSpan((int)offset));
