@@ -46,9 +46,17 @@ public static class CommandSchema
         ArgumentNullException.ThrowIfNull(command);
         var spec = Get(command.Verb);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var subdriverCommand = spec.Verb == ControlVerbs.IoctlSubdriver ? FindSubdriverCommand(command) : null;
         foreach (var field in command.Fields)
         {
-            CheckField(spec, field);
+            if (subdriverCommand?.FindField(field.Key) is { } commandField)
+            {
+                FieldValues.Validate(spec.Verb, field.Key, commandField.Type, field.Value);
+            }
+            else
+            {
+                CheckField(spec, field);
+            }
             if (!seen.Add(field.Key))
             {
                 throw new ControlException(ControlErrno.EINVAL, $"{spec.Verb}: field '{field.Key}' is given twice");
@@ -75,9 +83,33 @@ public static class CommandSchema
         }
         if (spec.Verb == ControlVerbs.IoctlSubdriver)
         {
-            GetSubdriverCommand(command);
+            var subdriverCommand = GetSubdriverCommand(command);
+            foreach (var fieldSpec in subdriverCommand.Fields)
+            {
+                if (fieldSpec.IsRequired && !command.Has(fieldSpec.Key))
+                {
+                    throw new ControlException(ControlErrno.EINVAL,
+                        $"{spec.Verb}: missing field '{fieldSpec.Key}' (required by {subdriverCommand.Subdriver} command {subdriverCommand.Command})");
+                }
+            }
         }
     }
+
+    /// <summary>
+    /// The field <paramref name="key"/> of <paramref name="command"/> as the schema declares it: the verb's field, or for
+    /// <c>ioctl-subdriver</c> the named subdriver command's; <see langword="null"/> when neither has it.
+    /// </summary>
+    public static FieldSpec? FindField(ControlCommand command, string key)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var spec = Find(command.Verb);
+        return spec?.FindField(key)
+            ?? (spec?.Verb == ControlVerbs.IoctlSubdriver ? FindSubdriverCommand(command)?.FindField(key) : null);
+    }
+
+    /// <summary>The subdriver command an <c>ioctl-subdriver</c> command names, or <see langword="null"/> when it names none (yet).</summary>
+    private static SubdriverCommandSpec? FindSubdriverCommand(ControlCommand command) =>
+        command.GetOptional("subdriver") is { } subdriver && command.GetOptional("command") is { } name ? FindSubdriverCommand(subdriver, name) : null;
 
     /// <summary>The subdriver command an <c>ioctl-subdriver</c> command names with its <c>subdriver</c> and <c>command</c> fields.</summary>
     /// <exception cref="ControlException">

@@ -22,6 +22,12 @@ public static class CommandTable
             FieldSpec.RequiredWhen("start", FieldType.Blocks, "subdriver", "partition"),
             FieldSpec.RequiredWhen("size", FieldType.Blocks, "subdriver", "partition"),
             FieldSpec.Optional("remap"),
+            FieldSpec.RequiredWhen("images", FieldType.Text, "subdriver", "mirror"),
+            FieldSpec.Optional("automatic-sync", FieldType.Boolean),
+            FieldSpec.Optional("minimum-images-required-to-use", FieldType.Integer),
+            FieldSpec.Optional("maximum-images-missing-to-use", FieldType.Integer),
+            FieldSpec.Optional("milliseconds-between-sync-io", FieldType.Integer),
+            FieldSpec.Optional("region-size", FieldType.Blocks),
             FieldSpec.Optional("exported", FieldType.Boolean),
             FieldSpec.Optional("persistent", FieldType.Boolean),
         ]),
@@ -56,6 +62,10 @@ public static class CommandTable
             FieldSpec.Optional("subdriver"),
             FieldSpec.Optional("start", FieldType.Blocks),
             FieldSpec.Optional("size", FieldType.Blocks),
+            FieldSpec.Optional("automatic-sync", FieldType.Boolean),
+            FieldSpec.Optional("minimum-images-required-to-use", FieldType.Integer),
+            FieldSpec.Optional("maximum-images-missing-to-use", FieldType.Integer),
+            FieldSpec.Optional("milliseconds-between-sync-io", FieldType.Integer),
         ]),
         new(ControlVerbs.IoctlSubdriver, "run a subdriver command (privileged when it changes state)", Privileged: false,
         [
@@ -163,6 +173,10 @@ public static class CommandTable
         [
             FieldSpec.Required("name"),
         ]),
+        new(ControlVerbs.SyncImages, "copy image source of a mirror to its corrupt images destinations (a comma list), in the background", Privileged: true, SyncImagesFields),
+        new(ControlVerbs.TerminateSync, "end the sync to one destination image of a mirror, leaving it corrupt", Privileged: true, TerminateSyncFields),
+        new(ControlVerbs.ThrottleSync, "change the delay between the I/Os of the sync a destination image of a mirror belongs to", Privileged: true, ThrottleSyncFields),
+        new(ControlVerbs.FractureImage, "stop I/O to a usable image of a mirror, tracking changed granules of change-granularity blocks (0: none)", Privileged: true, FractureImageFields),
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
     ];
 
@@ -174,5 +188,40 @@ public static class CommandTable
     [
         new("physical", "flush", 1, "write the backing file's cached data to its disk (fdatasync)", Privileged: true, []),
         new("physical", "get-info", 2, "show the backing file: path, size, sector size, direct I/O, block device, identity", Privileged: false, []),
+        new("mirror", ControlVerbs.SyncImages, 1, "copy image source to the corrupt images destinations, in the background", Privileged: true, SyncImagesFields[1..]),
+        new("mirror", ControlVerbs.TerminateSync, 2, "end the sync to one destination image, leaving it corrupt", Privileged: true, TerminateSyncFields[1..]),
+        new("mirror", ControlVerbs.ThrottleSync, 3, "change the delay between the I/Os of a running sync", Privileged: true, ThrottleSyncFields[1..]),
+        new("mirror", ControlVerbs.FractureImage, 4, "stop I/O to a usable image, tracking changed granules", Privileged: true, FractureImageFields[1..]),
+    ];
+
+    // The mirror's commands take the same fields as verbs and as ioctl-subdriver commands (vdmmirr(7) IOCTLS, both forms).
+    // Computed on use: the static tables above are built before any member declared below them.
+
+    private static FieldSpec[] SyncImagesFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Required("source"),
+        FieldSpec.Required("destinations"),
+        FieldSpec.Optional("milliseconds-between-sync-io", FieldType.Integer),
+    ];
+
+    private static FieldSpec[] TerminateSyncFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Required("destination"),
+    ];
+
+    private static FieldSpec[] ThrottleSyncFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Required("destination"),
+        FieldSpec.Required("milliseconds-between-sync-io", FieldType.Integer),
+    ];
+
+    private static FieldSpec[] FractureImageFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Required("image"),
+        FieldSpec.Optional("change-granularity", FieldType.Integer),
     ];
 }

@@ -99,6 +99,18 @@ public static class ControlVerbs
     /// <summary>Lists the rules of a fault instance, one record each.</summary>
     public const string FaultList = "fault-list";
 
+    /// <summary>Starts copying one image of a mirror to one or more corrupt images (vdmmirr(7)).</summary>
+    public const string SyncImages = "sync-images";
+
+    /// <summary>Ends the sync to one destination image of a mirror, leaving it corrupt.</summary>
+    public const string TerminateSync = "terminate-sync";
+
+    /// <summary>Changes the delay between the I/Os of a running mirror sync.</summary>
+    public const string ThrottleSync = "throttle-sync";
+
+    /// <summary>Fractures a usable image of a mirror: no more I/O to it, with optional change tracking.</summary>
+    public const string FractureImage = "fracture-image";
+
     /// <summary>Lists the commands.</summary>
     public const string Help = "help";
 }

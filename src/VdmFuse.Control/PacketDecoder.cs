@@ -27,7 +27,7 @@ internal static class PacketDecoder
             }
             input.AsSpan(field.Offset, field.Size).Fill(true);
             var bytes = packet.Slice(field.Offset, field.Size);
-            var value = DecodeInput(layout, field, bytes, fields);
+            var value = field.Mapping == PacketMapping.DeviceList ? DecodeDeviceList(layout, field, packet) : DecodeInput(layout, field, bytes, fields);
             if (layout.InstanceKey is not null && field.Key == layout.InstanceKey && field.Mapping == PacketMapping.Device && impliedDevice != 0)
             {
                 var given = ReadUInt32(bytes);
@@ -130,6 +130,10 @@ internal static class PacketDecoder
                 return null;
             case PacketMapping.Number:
                 return ReadNumber(field, bytes).ToString(CultureInfo.InvariantCulture);
+            case PacketMapping.SignedNumber:
+                return ReadSigned(bytes);
+            case PacketMapping.ListCount:
+                return null;
             case PacketMapping.NumberIfNonZero:
                 var number = ReadNumber(field, bytes);
                 return number == 0 ? null : number.ToString(CultureInfo.InvariantCulture);
@@ -194,6 +198,8 @@ internal static class PacketDecoder
         {
             case PacketMapping.Number or PacketMapping.NumberIfNonZero or PacketMapping.Device:
                 return ReadNumber(field, bytes).ToString(CultureInfo.InvariantCulture);
+            case PacketMapping.SignedNumber:
+                return ReadSigned(bytes);
             case PacketMapping.Boolean:
                 return ZeroOrOne(verb, field, bytes) ? "1" : "0";
             case PacketMapping.DeviceOrNone:
@@ -260,6 +266,43 @@ internal static class PacketDecoder
             $"{verb}: field '{inactive.Name}' (offset {inactive.Offset}) must be zero unless {string.Join(" and ", inactive.When)}");
     }
 
+    /// <summary>
+    /// The comma list of the device numbers a <see cref="PacketMapping.DeviceList"/> field holds: as many as its count
+    /// field says, each naming an instance, the unused elements zero; null for a count of 0 (not given).
+    /// </summary>
+    private static string? DecodeDeviceList(PacketLayout layout, PacketField field, ReadOnlySpan<byte> packet)
+    {
+        var verb = layout.Verb;
+        var countField = layout.Field(field.CountField ?? throw new InvalidOperationException($"{verb}: device list '{field.Name}' has no count field"));
+        var count = ReadUInt32(packet.Slice(countField.Offset, 4));
+        var capacity = field.Size / 4;
+        if (count > capacity)
+        {
+            throw new ControlException(ControlErrno.EINVAL,
+                $"{verb}: field '{countField.Name}' is {count}; field '{field.Name}' holds at most {capacity} device numbers");
+        }
+        var devices = new List<string>();
+        for (var i = 0; i < capacity; i++)
+        {
+            var device = ReadUInt32(packet.Slice(field.Offset + 4 * i, 4));
+            if (i >= count && device != 0)
+            {
+                throw new ControlException(ControlErrno.EINVAL,
+                    $"{verb}: field '{field.Name}' element {i} is {device} but must be zero: field '{countField.Name}' is {count}");
+            }
+            if (i < count && device is 0 or VdmAbi.NoDevice)
+            {
+                throw new ControlException(ControlErrno.EINVAL,
+                    $"{verb}: field '{field.Name}' element {i} is {device}, which names no instance (field '{countField.Name}' is {count})");
+            }
+            if (i < count)
+            {
+                devices.Add(device.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        return devices.Count == 0 ? null : string.Join(',', devices);
+    }
+
     /// <summary>The word a <see cref="PacketMapping.Choice"/> field's number carries; null for 0 (not given).</summary>
     private static string? DecodeChoice(string verb, PacketField field, uint value)
     {
@@ -300,6 +343,8 @@ internal static class PacketDecoder
         field.Type == PacketFieldType.U64 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : ReadUInt32(bytes);
 
     private static uint ReadUInt32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+
+    private static string ReadSigned(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32LittleEndian(bytes).ToString(CultureInfo.InvariantCulture);
 
     internal static string KnownSubdrivers() =>
         string.Join(", ", CommandTable.Subdrivers.Select(name => $"{VdmAbi.SubdriverId(name)} {name}"));

@@ -39,6 +39,11 @@ internal static class PacketEncoder
                 continue;
             }
             used.Add(field.Key);
+            if (field.Mapping == PacketMapping.DeviceList)
+            {
+                EncodeDeviceList(layout, field, verb, value, packet);
+                continue;
+            }
             EncodeInput(command, field, value, bytes);
         }
         foreach (var field in command.Fields)
@@ -125,13 +130,21 @@ internal static class PacketEncoder
         switch (field.Mapping)
         {
             case PacketMapping.Number or PacketMapping.NumberIfNonZero:
-                var type = CommandSchema.Get(verb).FindField(key)?.Type ?? FieldType.Integer;
+                var type = CommandSchema.FindField(command, key)?.Type ?? FieldType.Integer;
                 var number = type == FieldType.Blocks ? FieldValues.ParseBlocks(verb, key, value) : FieldValues.ParseInt64(verb, key, value);
                 if (number < 0 || (field.Type == PacketFieldType.U32 && number > uint.MaxValue))
                 {
                     throw new ControlException(ControlErrno.EINVAL, $"{verb}: field '{key}' is out of range: '{value}'");
                 }
                 WriteNumber(field, bytes, (ulong)number);
+                break;
+            case PacketMapping.SignedNumber:
+                var signed = FieldValues.ParseInt64(verb, key, value);
+                if (signed is < int.MinValue or > int.MaxValue)
+                {
+                    throw new ControlException(ControlErrno.EINVAL, $"{verb}: field '{key}' is out of range: '{value}'");
+                }
+                BinaryPrimitives.WriteInt32LittleEndian(bytes, (int)signed);
                 break;
             case PacketMapping.Boolean or PacketMapping.Flag:
                 WriteUInt32(bytes, FieldValues.ParseBool(verb, key, value) ? 1u : 0u);
@@ -178,6 +191,13 @@ internal static class PacketEncoder
             case PacketMapping.DeviceOrNone:
                 WriteNumber(field, bytes, value == "-" ? VdmAbi.NoDevice : ReplyNumber(verb, field, key, value));
                 break;
+            case PacketMapping.SignedNumber:
+                if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed))
+                {
+                    throw Unfit(ControlErrno.EIO, verb, field, key, value, "is not a 32-bit signed number");
+                }
+                BinaryPrimitives.WriteInt32LittleEndian(bytes, signed);
+                break;
             case PacketMapping.Boolean:
                 WriteUInt32(bytes, ReplyBool(verb, field, key, value) ? 1u : 0u);
                 break;
@@ -202,6 +222,25 @@ internal static class PacketEncoder
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no reply carries");
         }
+    }
+
+    /// <summary>Writes a comma list of device numbers into a <see cref="PacketMapping.DeviceList"/> field and its count field.</summary>
+    private static void EncodeDeviceList(PacketLayout layout, PacketField field, string verb, string value, Span<byte> packet)
+    {
+        var key = field.Key!;
+        var devices = value.Split(',');
+        var capacity = field.Size / 4;
+        if (devices.Length > capacity)
+        {
+            throw new ControlException(ControlErrno.EINVAL,
+                $"{verb}: field '{key}' lists {devices.Length} instances; the packet holds at most {capacity}");
+        }
+        for (var i = 0; i < devices.Length; i++)
+        {
+            WriteUInt32(packet.Slice(field.Offset + 4 * i, 4), DeviceNumber(verb, key, devices[i]));
+        }
+        var countField = layout.Field(field.CountField ?? throw new InvalidOperationException($"{verb}: device list '{field.Name}' has no count field"));
+        WriteUInt32(packet.Slice(countField.Offset, 4), (uint)devices.Length);
     }
 
     private static uint? ChoiceValue(PacketField field, string value) => field.Choices.FirstOrDefault(choice => choice.Key == value)?.Value;

@@ -28,6 +28,9 @@ public sealed record PacketField(string Name, int Offset, int Size, PacketFieldT
     /// <summary>For <see cref="PacketMapping.Choice"/>: the words and their numbers.</summary>
     public IReadOnlyList<PacketChoice> Choices { get; init; } = [];
 
+    /// <summary>For <see cref="PacketMapping.DeviceList"/>: the name of the <see cref="PacketMapping.ListCount"/> row that holds how many elements are used.</summary>
+    public string? CountField { get; init; }
+
     /// <summary>For <see cref="PacketMapping.Records"/>: the element layout.</summary>
     public PacketRecords? Records { get; init; }
 

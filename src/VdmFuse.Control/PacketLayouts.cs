@@ -16,6 +16,14 @@ public static class PacketLayouts
     private static readonly PacketCondition[] Partition = [new("subdriver-id", VdmAbi.SubdriverPartition)];
     private static readonly PacketCondition[] Fault = [new("subdriver-id", VdmAbi.SubdriverFault)];
     private static readonly PacketChoice[] FaultOps = [new("read", VdmAbi.FaultOpRead), new("write", VdmAbi.FaultOpWrite), new("both", VdmAbi.FaultOpBoth)];
+    private static readonly PacketCondition[] Mirror = [new("subdriver-id", VdmAbi.SubdriverMirror)];
+    private static readonly PacketCondition[] MirrorRole = [new("parent-subdriver-id", VdmAbi.SubdriverMirror), new("available", 1)];
+    private static readonly PacketBit[] MirrorFlags = [new("automatic-sync", VdmAbi.MirrorAutomaticSync), new("sync-in-progress", VdmAbi.MirrorSyncInProgress)];
+    private static readonly PacketBit[] MirrorRoleFlags =
+    [
+        new("corrupt", VdmAbi.MirrorCorrupt), new("sync-source", VdmAbi.MirrorSyncSource),
+        new("sync-destination", VdmAbi.MirrorSyncDestination), new("fractured", VdmAbi.MirrorFractured),
+    ];
     private static readonly PacketCondition[] PhysicalGetInfo = [new("subdriver-id", VdmAbi.SubdriverPhysical), new("command", 2)];
     private static readonly PacketCondition[] Counting = [new("available", 0)];
     private static readonly PacketCondition[] Iterating = [new("available", 1)];
@@ -66,6 +74,17 @@ public static class PacketLayouts
             Row("attributes.fault.rules", 96, U32, Unused) with { When = Fault },
             Reserved("attributes.fault.reserved", 100) with { When = Fault },
             Row("attributes.fault.hits", 104, U64, Unused) with { When = Fault },
+            Version("attributes.mirror.version", 88) with { When = Mirror },
+            Row("attributes.mirror.automatic-sync", 92, U32, In, Flag, "automatic-sync") with { When = Mirror },
+            Row("attributes.mirror.minimum-images-required-to-use", 96, I32, In, SignedNumber, "minimum-images-required-to-use") with { When = Mirror, RequiredInBinary = true },
+            Row("attributes.mirror.maximum-images-missing-to-use", 100, I32, In, SignedNumber, "maximum-images-missing-to-use") with { When = Mirror, RequiredInBinary = true },
+            Row("attributes.mirror.milliseconds-between-sync-io", 104, U32, In, NumberIfNonZero, "milliseconds-between-sync-io") with { When = Mirror },
+            Row("attributes.mirror.number-of-images", 108, U32, In, ListCount) with { When = Mirror },
+            Row("attributes.mirror.image-device-numbers", 112, Bytes, In, DeviceList, "images", size: 4 * VdmAbi.MirrorMaxImages) with
+            {
+                When = Mirror, CountField = "attributes.mirror.number-of-images",
+            },
+            Row("attributes.mirror.region-size", 124, U32, In, NumberIfNonZero, "region-size") with { When = Mirror },
         ]),
         new(VdmAbi.CmdDeleteInstance, ControlVerbs.DeleteInstance, "vdm_delete_instance_packet", 8, "name",
         [
@@ -105,7 +124,16 @@ public static class PacketLayouts
             Row("child-instance.id-system-id", 36, U32, Out, Number, "id-system-id") with { When = ChildById },
             Row("child-subdriver-id", 40, U32, Out, Subdriver, "child-subdriver") with { When = Iterating },
             Reserved("reserved", 44),
-            Row("child-role", 48, Bytes, Unused, size: 64),
+            Row("child-role.mirror.version", 48, U32, Unused) with { When = MirrorRole },
+            Row("child-role.mirror.flags", 52, U32, Out, Bits) with { When = MirrorRole, Bits = MirrorRoleFlags },
+            Row("child-role.mirror.sync-block", 56, U64, Out, Number, "sync-block") with { When = MirrorRole },
+            Row("child-role.mirror.change-granularity", 64, U32, Out, Number, "change-granularity") with { When = MirrorRole },
+            Row("child-role.mirror.source-image", 68, U32, Out, DeviceOrNone, "source-device-number") with { When = MirrorRole },
+            Row("child-role.mirror.sync-total-blocks", 72, U64, Out, Number, "sync-total-blocks") with { When = MirrorRole },
+            Row("child-role.mirror.sync-percent", 80, U32, Out, Number, "sync-percent") with { When = MirrorRole },
+            Row("child-role.mirror.sync-rate-kib", 84, U32, Out, Number, "sync-rate-kib") with { When = MirrorRole },
+            Row("child-role.mirror.changed-granules", 88, U64, Out, Number, "changed-granules") with { When = MirrorRole },
+            Row("child-role.mirror.reserved", 96, Bytes, Unused, size: 16) with { When = MirrorRole },
         ]),
         new(VdmAbi.CmdGetAttributes, ControlVerbs.GetAttributes, "vdm_get_attributes_packet", 1072, "name",
         [
@@ -130,6 +158,15 @@ public static class PacketLayouts
             Row("attributes.fault.rules", 24, U32, Out, Number, "rules") with { When = Fault },
             Reserved("attributes.fault.reserved", 28) with { When = Fault },
             Row("attributes.fault.hits", 32, U64, Out, Number, "hits") with { When = Fault },
+            Row("attributes.mirror-get.version", 16, U32, Unused) with { When = Mirror },
+            Row("attributes.mirror-get.flags", 20, U32, Out, Bits) with { When = Mirror, Bits = MirrorFlags },
+            Row("attributes.mirror-get.minimum-images-required-to-use", 24, I32, Out, SignedNumber, "minimum-images-required-to-use") with { When = Mirror },
+            Row("attributes.mirror-get.maximum-images-missing-to-use", 28, I32, Out, SignedNumber, "maximum-images-missing-to-use") with { When = Mirror },
+            Row("attributes.mirror-get.milliseconds-between-sync-io", 32, U32, Out, Number, "milliseconds-between-sync-io") with { When = Mirror },
+            Row("attributes.mirror-get.image-count", 36, U32, Out, Number, "image-count") with { When = Mirror },
+            Row("attributes.mirror-get.region-size", 40, U32, Out, Number, "region-size") with { When = Mirror },
+            Reserved("attributes.mirror-get.reserved", 44) with { When = Mirror },
+            Row("attributes.mirror-get.dirty-regions", 48, U64, Out, Number, "dirty-regions") with { When = Mirror },
         ]),
         new(VdmAbi.CmdUpdateAttributes, ControlVerbs.UpdateAttributes, "vdm_update_attributes_packet", 1072, "name",
         [
@@ -154,6 +191,11 @@ public static class PacketLayouts
             Row("attributes.fault.rules", 24, U32, Unused) with { When = Fault },
             Reserved("attributes.fault.reserved", 28) with { When = Fault },
             Row("attributes.fault.hits", 32, U64, Unused) with { When = Fault },
+            Version("attributes.mirror-update.version", 16) with { When = Mirror },
+            Row("attributes.mirror-update.automatic-sync", 20, U32, In, PacketMapping.Boolean, "automatic-sync") with { When = Mirror, RequiredInBinary = true },
+            Row("attributes.mirror-update.minimum-images-required-to-use", 24, I32, In, SignedNumber, "minimum-images-required-to-use") with { When = Mirror, RequiredInBinary = true },
+            Row("attributes.mirror-update.maximum-images-missing-to-use", 28, I32, In, SignedNumber, "maximum-images-missing-to-use") with { When = Mirror, RequiredInBinary = true },
+            Row("attributes.mirror-update.milliseconds-between-sync-io", 32, U32, In, Number, "milliseconds-between-sync-io") with { When = Mirror, RequiredInBinary = true },
         ]),
         new(VdmAbi.CmdIoctlSubdriver, ControlVerbs.IoctlSubdriver, "vdm_ioctl_subdriver_packet", 1040, "name",
         [
@@ -169,6 +211,10 @@ public static class PacketLayouts
             Row("argument.get-info.backing-device", 40, U64, Out, Number, "backing-device") with { When = PhysicalGetInfo, Inner = Info("backing_device") },
             Row("argument.get-info.backing-inode", 48, U64, Out, Number, "backing-inode") with { When = PhysicalGetInfo, Inner = Info("backing_inode") },
             Row("argument.get-info.path", 56, PacketFieldType.Path, Out, Text, "path", size: VdmAbi.PathSize - 40) with { When = PhysicalGetInfo, Inner = Info("path") },
+            .. MirrorArgument("sync-images", MirrorSyncImagesStruct, MirrorSyncImagesRows),
+            .. MirrorArgument("terminate-sync", MirrorTerminateSyncStruct, MirrorTerminateSyncRows),
+            .. MirrorArgument("throttle-sync", MirrorThrottleSyncStruct, MirrorThrottleSyncRows),
+            .. MirrorArgument("fracture-image", MirrorFractureImageStruct, MirrorFractureImageRows),
         ]),
         new(VdmAbi.CmdGetInstances, ControlVerbs.GetInstances, "vdm_get_instances_packet", 104, null,
         [
@@ -258,6 +304,10 @@ public static class PacketLayouts
             Reserved("reserved", 12),
             Row("rules", 16, Bytes, Out, PacketMapping.Records, size: FaultRuleRecords.ElementSize * FaultRuleRecords.MaxCount) with { Records = FaultRuleRecords },
         ]),
+        new(VdmAbi.CmdSyncImages, ControlVerbs.SyncImages, MirrorSyncImagesStruct, 40, "name", MirrorSyncImagesRows),
+        new(VdmAbi.CmdTerminateSync, ControlVerbs.TerminateSync, MirrorTerminateSyncStruct, 16, "name", MirrorTerminateSyncRows),
+        new(VdmAbi.CmdThrottleSync, ControlVerbs.ThrottleSync, MirrorThrottleSyncStruct, 16, "name", MirrorThrottleSyncRows),
+        new(VdmAbi.CmdFractureImage, ControlVerbs.FractureImage, MirrorFractureImageStruct, 16, "name", MirrorFractureImageRows),
         new(VdmAbi.CmdFormatDev, ControlVerbs.FormatDev, "vdm_format_dev_packet", 16 + VdmAbi.PathSize, null,
         [
             Version("version", 0),
@@ -321,6 +371,78 @@ public static class PacketLayouts
             Row("device", 16, PacketFieldType.Path, In, Text, "device"),
         ]),
     ];
+
+    private const string MirrorSyncImagesStruct = "vdm_mirror_sync_images_packet";
+    private const string MirrorTerminateSyncStruct = "vdm_mirror_terminate_sync_packet";
+    private const string MirrorThrottleSyncStruct = "vdm_mirror_throttle_sync_packet";
+    private const string MirrorFractureImageStruct = "vdm_mirror_fracture_image_packet";
+
+    // The mirror's command packets (vdmmirr(7) IOCTLS), with the mirror's device number after the version so that an
+    // ioctl on the mirror's own file implies it. Computed on use: the static Commands table is built before any field
+    // declared below it.
+
+    /// <summary><c>struct vdm_mirror_sync_images_packet</c>: one source, one or two destinations.</summary>
+    private static PacketField[] MirrorSyncImagesRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("milliseconds-between-sync-io", 8, U32, In, NumberIfNonZero, "milliseconds-between-sync-io"),
+        Row("source-image", 12, U32, In, Device, "source"),
+        Row("number-of-destinations", 16, U32, In, ListCount),
+        Row("dest-images", 20, Bytes, In, DeviceList, "destinations", size: 4 * (VdmAbi.MirrorMaxImages - 1)) with { CountField = "number-of-destinations" },
+        Reserved("reserved", 28),
+        Row("total-blocks", 32, U64, Out, Number, "total-blocks"),
+    ];
+
+    /// <summary><c>struct vdm_mirror_terminate_sync_packet</c>.</summary>
+    private static PacketField[] MirrorTerminateSyncRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("dest-image", 8, U32, In, Device, "destination"),
+        Reserved("reserved", 12),
+    ];
+
+    /// <summary><c>struct vdm_mirror_throttle_sync_packet</c>.</summary>
+    private static PacketField[] MirrorThrottleSyncRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("milliseconds-between-sync-io", 8, U32, In, Number, "milliseconds-between-sync-io"),
+        Row("dest-image", 12, U32, In, Device, "destination"),
+    ];
+
+    /// <summary><c>struct vdm_mirror_fracture_image_packet</c>.</summary>
+    private static PacketField[] MirrorFractureImageRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("change-granularity", 8, U32, In, NumberIfNonZero, "change-granularity"),
+        Row("image-device-number", 12, U32, In, Device, "image"),
+    ];
+
+    /// <summary>
+    /// A mirror command packet laid over the argument of ioctl-subdriver (subdriver mirror, the command's number):
+    /// the same struct, its device number unused (the ioctl-subdriver packet's instance names the mirror).
+    /// </summary>
+    private static IEnumerable<PacketField> MirrorArgument(string command, string structName, PacketField[] rows)
+    {
+        var number = CommandTable.SubdriverCommands.Single(spec => spec.Subdriver == "mirror" && spec.Command == command).Number;
+        PacketCondition[] when = [new("subdriver-id", VdmAbi.SubdriverMirror), new("command", number)];
+        var prefix = $"argument.{command}.";
+        return rows.Select(row =>
+        {
+            var inner = row with
+            {
+                Name = prefix + row.Name,
+                Offset = 16 + row.Offset,
+                When = when,
+                Inner = new PacketCMember("argument", structName, row.Name.Replace('-', '_')),
+                CountField = row.CountField is null ? null : prefix + row.CountField,
+            };
+            return row.Name == "device-number" ? inner with { Direction = Unused, Mapping = PacketMapping.None, Key = null } : inner;
+        });
+    }
 
     private static readonly Dictionary<uint, PacketLayout> ByCommand = Commands.ToDictionary(layout => layout.Command);
     private static readonly Dictionary<string, PacketLayout> ByVerb = Commands.ToDictionary(layout => layout.Verb, StringComparer.Ordinal);

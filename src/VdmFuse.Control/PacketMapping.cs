@@ -51,6 +51,18 @@ public enum PacketMapping
     /// <summary>One word of a fixed set, carried as its number (see <see cref="PacketField.Choices"/>); 0 means "not given".</summary>
     Choice,
 
+    /// <summary>A signed decimal number (<c>int32_t</c>), always given; -1 is a value (a mirror's "no test").</summary>
+    SignedNumber,
+
+    /// <summary>
+    /// An array of device numbers, written as a comma list of them ("3,4"); how many are used is in the
+    /// <see cref="ListCount"/> field named by <see cref="PacketField.CountField"/>; a count of 0 means "not given".
+    /// </summary>
+    DeviceList,
+
+    /// <summary>The count of a <see cref="DeviceList"/>: read and written with the list, no text field of its own.</summary>
+    ListCount,
+
     /// <summary>An errno value, written as its name ("EIO", or "E" and the number when it has none); a request may give a name or a number; 0 means "not given".</summary>
     Errno,
 }

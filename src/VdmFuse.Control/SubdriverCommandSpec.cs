@@ -10,4 +10,8 @@ namespace VdmFuse.Control;
 /// <param name="Summary">A short sentence for <c>help</c>.</param>
 /// <param name="Privileged">Whether the command changes state, so that only privileged callers may run it.</param>
 /// <param name="Fields">The input fields the command takes beyond subdriver, name and command.</param>
-public sealed record SubdriverCommandSpec(string Subdriver, string Command, uint Number, string Summary, bool Privileged, IReadOnlyList<FieldSpec> Fields);
+public sealed record SubdriverCommandSpec(string Subdriver, string Command, uint Number, string Summary, bool Privileged, IReadOnlyList<FieldSpec> Fields)
+{
+    /// <summary>The field named <paramref name="key"/>, or <see langword="null"/> when the command takes no such field.</summary>
+    public FieldSpec? FindField(string key) => Fields.FirstOrDefault(field => field.Key == key);
+}

@@ -147,6 +147,39 @@ public static class VdmAbi
     /// <summary>VDM_CMD_FAULT_LIST: fault-list.</summary>
     public const uint CmdFaultList = 42;
 
+    /// <summary>VDM_CMD_SYNC_IMAGES: sync-images (vdmmirr(7) DGVDMMIRRSYNCIMAGES).</summary>
+    public const uint CmdSyncImages = 48;
+
+    /// <summary>VDM_CMD_TERMINATE_SYNC: terminate-sync (DGVDMMIRRTERMINATESYNC).</summary>
+    public const uint CmdTerminateSync = 49;
+
+    /// <summary>VDM_CMD_THROTTLE_SYNC: throttle-sync (DGVDMMIRRTHROTTLESYNC).</summary>
+    public const uint CmdThrottleSync = 50;
+
+    /// <summary>VDM_CMD_FRACTURE_IMAGE: fracture-image (DGVDMMIRRFRACTUREIMAGE).</summary>
+    public const uint CmdFractureImage = 51;
+
+    /// <summary>VDM_MIRROR_MAX_IMAGES: the images a mirror holds (DGVDMMIRRMAXIMAGES).</summary>
+    public const int MirrorMaxImages = 3;
+
+    /// <summary>VDM_MIRROR_AUTOMATIC_SYNC: bit of a mirror's get-attributes flags.</summary>
+    public const uint MirrorAutomaticSync = 0x1;
+
+    /// <summary>VDM_MIRROR_SYNC_IN_PROGRESS: bit of a mirror's get-attributes flags.</summary>
+    public const uint MirrorSyncInProgress = 0x2;
+
+    /// <summary>VDM_MIRROR_CORRUPT: bit of a mirror image's role flags.</summary>
+    public const uint MirrorCorrupt = 0x1;
+
+    /// <summary>VDM_MIRROR_SYNC_SOURCE: bit of a mirror image's role flags.</summary>
+    public const uint MirrorSyncSource = 0x2;
+
+    /// <summary>VDM_MIRROR_SYNC_DESTINATION: bit of a mirror image's role flags.</summary>
+    public const uint MirrorSyncDestination = 0x4;
+
+    /// <summary>VDM_MIRROR_FRACTURED: bit of a mirror image's role flags.</summary>
+    public const uint MirrorFractured = 0x8;
+
     /// <summary>VDM_FAULT_OP_READ: a fault rule fails reads.</summary>
     public const uint FaultOpRead = 1;
 

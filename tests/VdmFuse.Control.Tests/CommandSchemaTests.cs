@@ -14,7 +14,8 @@ public class CommandSchemaTests
                 "get-attributes", "update-attributes", "ioctl-subdriver", "get-instances", "dsk-get", "dsk-usage",
                 "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable",
                 "format-dev", "mount-dev", "dismount-dev", "dismount-all", "list-devices", "list-volumes", "get-device-quota",
-                "create-volume", "destroy-volume", "fault-add", "fault-clear", "fault-list", "help",
+                "create-volume", "destroy-volume", "fault-add", "fault-clear", "fault-list", "sync-images", "terminate-sync",
+                "throttle-sync", "fracture-image", "help",
             ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
@@ -52,6 +53,10 @@ public class CommandSchemaTests
     [InlineData("fault-add", true)]
     [InlineData("fault-clear", true)]
     [InlineData("fault-list", false)]
+    [InlineData("sync-images", true)]
+    [InlineData("terminate-sync", true)]
+    [InlineData("throttle-sync", true)]
+    [InlineData("fracture-image", true)]
     public void IsPrivileged_DefaultVerb_MatchesTable(string verb, bool privileged)
     {
         Assert.Equal(privileged, CommandSchema.IsPrivileged(new ControlCommand(verb)));
@@ -140,6 +145,32 @@ public class CommandSchemaTests
     }
 
     [Fact]
+    public void Validate_MirrorSubdriverCommand_ChecksItsOwnFields()
+    {
+        CommandSchema.Validate(TextCodec.Parse("ioctl-subdriver subdriver=mirror name=c command=sync-images source=a destinations=b,c milliseconds-between-sync-io=5")!);
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: missing field 'destinations' (required by mirror command sync-images)",
+            () => TextCodec.Parse("ioctl-subdriver subdriver=mirror name=c command=sync-images source=a"));
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown field 'image'",
+            () => TextCodec.Parse("ioctl-subdriver subdriver=mirror name=c command=terminate-sync destination=b image=a"));
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: field 'milliseconds-between-sync-io' is not a number: 'soon'",
+            () => TextCodec.Parse("ioctl-subdriver subdriver=mirror name=c command=throttle-sync destination=b milliseconds-between-sync-io=soon"));
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown field 'source'",
+            () => TextCodec.Parse("ioctl-subdriver subdriver=physical name=c command=flush source=a"));
+        Assert.True(CommandSchema.IsPrivileged(TextCodec.Parse("ioctl-subdriver subdriver=mirror name=c command=fracture-image image=a")!));
+    }
+
+    [Fact]
+    public void Validate_MirrorLimitsOfMinusOne_PassTheSchema()
+    {
+        CommandSchema.Validate(TextCodec.Parse("update-attributes name=c minimum-images-required-to-use=-1 maximum-images-missing-to-use=-1")!);
+        CommandSchema.Validate(TextCodec.Parse("create-instance subdriver=mirror name=c images=a,b minimum-images-required-to-use=-1 maximum-images-missing-to-use=-1")!);
+        ControlAssert.Fails(ControlErrno.EINVAL, "create-instance: missing field 'images' (required when subdriver=mirror)",
+            () => TextCodec.Parse("create-instance subdriver=mirror name=c"));
+        ControlAssert.Fails(ControlErrno.EINVAL, "update-attributes: field 'minimum-images-required-to-use' is not a number: 'none'",
+            () => TextCodec.Parse("update-attributes name=c minimum-images-required-to-use=none"));
+    }
+
+    [Fact]
     public void Index_DuplicateVerb_Throws()
     {
         var spec = new CommandSpec("ping", "answer", false, []);
@@ -171,14 +202,17 @@ public class CommandSchemaTests
         Assert.Equal(
             [
                 "create-instance subdriver=TEXT name=TEXT path=TEXT (if subdriver=physical) child=TEXT (if subdriver=partition) " +
-                "start=BLOCKS (if subdriver=partition) size=BLOCKS (if subdriver=partition) [remap=TEXT] [exported=yes|no] [persistent=yes|no]" +
+                "start=BLOCKS (if subdriver=partition) size=BLOCKS (if subdriver=partition) [remap=TEXT] images=TEXT (if subdriver=mirror) " +
+                "[automatic-sync=yes|no] [minimum-images-required-to-use=N] [maximum-images-missing-to-use=N] [milliseconds-between-sync-io=N] " +
+                "[region-size=BLOCKS] [exported=yes|no] [persistent=yes|no]" +
                 "  -- create a disk instance (privileged)",
                 "delete-instance name=TEXT  -- delete a disk instance (privileged)",
                 "link-child-instance parent=TEXT child=TEXT  -- link a child instance under a parent (privileged)",
                 "unlink-child-instance parent=TEXT child=TEXT  -- unlink a child instance from its parent (privileged)",
                 "get-child-instance parent=TEXT [parent-subdriver=TEXT] available=yes|no [key=N]  -- count the children of an instance (available=0) or return the next one (available=1)",
                 "get-attributes name=TEXT  -- show the subdriver attributes of an instance",
-                "update-attributes name=TEXT [subdriver=TEXT] [start=BLOCKS] [size=BLOCKS]  -- change the subdriver attributes of an instance (privileged)",
+                "update-attributes name=TEXT [subdriver=TEXT] [start=BLOCKS] [size=BLOCKS] [automatic-sync=yes|no] [minimum-images-required-to-use=N] " +
+                "[maximum-images-missing-to-use=N] [milliseconds-between-sync-io=N]  -- change the subdriver attributes of an instance (privileged)",
                 "ioctl-subdriver subdriver=TEXT name=TEXT command=TEXT  -- run a subdriver command (privileged when it changes state)",
                 "get-instances [key=N]  -- list the disk instances (with key=K: the one after K)",
                 "dsk-get name=TEXT  -- show the size and geometry of an instance",
@@ -204,9 +238,17 @@ public class CommandSchemaTests
                 "fault-add name=TEXT op=TEXT [start=BLOCKS] [count=BLOCKS] [all=yes|no] [errno=TEXT] [times=N]  -- add a rule to a fault instance: fail op I/O on blocks start to start+count-1 (all=1: every block) with errno, for times I/Os (0: until cleared) (privileged)",
                 "fault-clear name=TEXT [id=N]  -- remove the rule id=N of a fault instance, or every rule (privileged)",
                 "fault-list name=TEXT  -- list the rules of a fault instance",
+                "sync-images name=TEXT source=TEXT destinations=TEXT [milliseconds-between-sync-io=N]  -- copy image source of a mirror to its corrupt images destinations (a comma list), in the background (privileged)",
+                "terminate-sync name=TEXT destination=TEXT  -- end the sync to one destination image of a mirror, leaving it corrupt (privileged)",
+                "throttle-sync name=TEXT destination=TEXT milliseconds-between-sync-io=N  -- change the delay between the I/Os of the sync a destination image of a mirror belongs to (privileged)",
+                "fracture-image name=TEXT image=TEXT [change-granularity=N]  -- stop I/O to a usable image of a mirror, tracking changed granules of change-granularity blocks (0: none) (privileged)",
                 "help  -- list the commands",
                 "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
                 "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
+                "ioctl-subdriver subdriver=mirror name=TEXT command=sync-images source=TEXT destinations=TEXT [milliseconds-between-sync-io=N]  -- copy image source to the corrupt images destinations, in the background (privileged)",
+                "ioctl-subdriver subdriver=mirror name=TEXT command=terminate-sync destination=TEXT  -- end the sync to one destination image, leaving it corrupt (privileged)",
+                "ioctl-subdriver subdriver=mirror name=TEXT command=throttle-sync destination=TEXT milliseconds-between-sync-io=N  -- change the delay between the I/Os of a running sync (privileged)",
+                "ioctl-subdriver subdriver=mirror name=TEXT command=fracture-image image=TEXT [change-granularity=N]  -- stop I/O to a usable image, tracking changed granules (privileged)",
             ],
             lines);
     }
@@ -217,12 +259,15 @@ public class CommandSchemaTests
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(35, reply.Records.Count);
-        Assert.All(reply.Records.Take(33), record => Assert.Equal("command", record.Tag));
-        Assert.All(reply.Records.Skip(33), record => Assert.Equal("subdriver-command", record.Tag));
-        Assert.Equal("flush", reply.Records[33].Find("command"));
-        Assert.Equal("yes", reply.Records[33].Find("root"));
-        Assert.Equal("no", reply.Records[34].Find("root"));
+        Assert.Equal(43, reply.Records.Count);
+        Assert.All(reply.Records.Take(37), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(37), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[37].Find("command"));
+        Assert.Equal("yes", reply.Records[37].Find("root"));
+        Assert.Equal("no", reply.Records[38].Find("root"));
+        Assert.Equal("mirror", reply.Records[39].Find("subdriver"));
+        Assert.Equal("sync-images", reply.Records[39].Find("command"));
+        Assert.Equal("yes", reply.Records[39].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
         Assert.Equal("no", reply.Records[4].Find("root"));

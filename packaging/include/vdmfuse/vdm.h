@@ -81,6 +81,12 @@
 #define VDM_CMD_FAULT_ADD             40u
 #define VDM_CMD_FAULT_CLEAR           41u
 #define VDM_CMD_FAULT_LIST            42u
+/* The mirror subdriver's commands (vdmmirr(7) IOCTLS), all privileged; also run as ioctl-subdriver commands
+ * VDM_MIRROR_CMD_* with the same packet as the argument. 52 to 63 are reserved for the mirror. */
+#define VDM_CMD_SYNC_IMAGES           48u
+#define VDM_CMD_TERMINATE_SYNC        49u
+#define VDM_CMD_THROTTLE_SYNC         50u
+#define VDM_CMD_FRACTURE_IMAGE        51u
 
 /* ---- headers of the write/read front door ------------------------------------ */
 
@@ -141,11 +147,54 @@ struct vdm_fault_attributes {
     uint64_t hits;                 /* out: I/Os failed by the rules, cleared rules included */
 };
 
+/* Mirror subdriver (vdmmirr(7)): up to VDM_MIRROR_MAX_IMAGES images. The page's create, get and update packets,
+ * flattened; the limits are compared with the non-corrupt and the missing images on open (-1: no test). */
+#define VDM_MIRROR_MAX_IMAGES        3
+#define VDM_MIRROR_AUTOMATIC_SYNC    0x1u   /* get-attributes flags */
+#define VDM_MIRROR_SYNC_IN_PROGRESS  0x2u
+
+/* create-instance (member mirror): every image given is corrupt until a sync, unless there is one. */
+struct vdm_mirror_create_attributes {
+    uint32_t version;
+    uint32_t automatic_sync;                  /* in: 1 = sync on its own after a crash */
+    int32_t  minimum_images_required_to_use;  /* in: -1 = no test */
+    int32_t  maximum_images_missing_to_use;   /* in: -1 = no test */
+    uint32_t milliseconds_between_sync_io;    /* in: delay of automatic syncs */
+    uint32_t number_of_images;                /* in: 1 to VDM_MIRROR_MAX_IMAGES */
+    uint32_t image_device_numbers[VDM_MIRROR_MAX_IMAGES];  /* in: the first number_of_images, the rest 0 */
+    uint32_t region_size;                     /* in: dirty-region size in 512-byte blocks, 0 = 8192 */
+};
+
+/* get-attributes (member mirror_get). */
+struct vdm_mirror_get_attributes {
+    uint32_t version;
+    uint32_t flags;                           /* out: VDM_MIRROR_AUTOMATIC_SYNC | VDM_MIRROR_SYNC_IN_PROGRESS */
+    int32_t  minimum_images_required_to_use;  /* out */
+    int32_t  maximum_images_missing_to_use;   /* out */
+    uint32_t milliseconds_between_sync_io;    /* out */
+    uint32_t image_count;                     /* out: images, missing ones included */
+    uint32_t region_size;                     /* out: dirty-region size in blocks (0 without a journal) */
+    uint32_t reserved;
+    uint64_t dirty_regions;                   /* out: regions marked dirty on disk now */
+};
+
+/* update-attributes (member mirror_update): all four are set; allowed while the mirror is open. */
+struct vdm_mirror_update_attributes {
+    uint32_t version;
+    uint32_t automatic_sync;                  /* in: 0 or 1 */
+    int32_t  minimum_images_required_to_use;  /* in */
+    int32_t  maximum_images_missing_to_use;   /* in */
+    uint32_t milliseconds_between_sync_io;    /* in */
+};
+
 union vdm_subdriver_attributes {
-    struct vdm_physical_attributes  physical;
-    struct vdm_partition_attributes partition;
-    struct vdm_fault_attributes     fault;
-    uint8_t                         raw[1056];
+    struct vdm_physical_attributes      physical;
+    struct vdm_partition_attributes     partition;
+    struct vdm_fault_attributes         fault;
+    struct vdm_mirror_create_attributes mirror;         /* create-instance */
+    struct vdm_mirror_get_attributes    mirror_get;     /* get-attributes */
+    struct vdm_mirror_update_attributes mirror_update;  /* update-attributes */
+    uint8_t                             raw[1056];
 };
 
 /* ---- the framework commands (vdm(7)) -------------------------------------------- */
@@ -167,7 +216,28 @@ struct vdm_delete_instance_packet {
 };
 
 /* Role packets of children (filled in by the parent's subdriver). */
+
+/* A mirror's image (vdmmirr(7) dgvdmmirrgetchildpacket): filled by get-child-instance when parent_subdriver_id
+ * is VDM_SUBDRIVER_MIRROR. */
+#define VDM_MIRROR_CORRUPT           0x1u   /* not identical to the up-to-date images (fractured ones too) */
+#define VDM_MIRROR_SYNC_SOURCE       0x2u
+#define VDM_MIRROR_SYNC_DESTINATION  0x4u   /* written, not read from, until the sync ends */
+#define VDM_MIRROR_FRACTURED         0x8u
+struct vdm_mirror_child_role {
+    uint32_t version;
+    uint32_t flags;                /* out: VDM_MIRROR_CORRUPT | _SYNC_SOURCE | _SYNC_DESTINATION | _FRACTURED */
+    uint64_t sync_block;           /* out: the block the sync to this image has reached */
+    uint32_t change_granularity;   /* out: blocks per granule of a fractured image's change map (0: none) */
+    uint32_t source_image;         /* out: device number of the sync's source, VDM_NODEV when none */
+    uint64_t sync_total_blocks;    /* out: blocks the sync copies in all */
+    uint32_t sync_percent;         /* out */
+    uint32_t sync_rate_kib;        /* out: KiB per second */
+    uint64_t changed_granules;     /* out: granules marked in the change map */
+    uint8_t  reserved[16];
+};
+
 union vdm_child_role {
+    struct vdm_mirror_child_role mirror;
     uint8_t raw[64];
 };
 
@@ -508,12 +578,63 @@ struct vdm_fault_list_packet {
     struct vdm_fault_rule rules[VDM_MAX_FAULT_RULES];  /* out */
 };
 
+/* ---- the mirror's commands (vdmmirr(7) IOCTLS) -------------------------------------- */
+
+/* Each is issued as VDM_IOC_<COMMAND> on vdm (device_number names the mirror) or on the mirror's own file
+ * (device_number 0), or as VDM_IOC_IOCTL_SUBDRIVER with subdriver VDM_SUBDRIVER_MIRROR, command
+ * VDM_MIRROR_CMD_<COMMAND> and the same packet as the argument (its device_number 0: instance_device_number
+ * names the mirror). Images are named by their device numbers. */
+
+/* sync-images: copy source_image to the corrupt images dest_images in one pass, in the background. The source
+ * must be usable unless every image is corrupt; syncs running at once share their source. */
+struct vdm_mirror_sync_images_packet {
+    uint32_t version;
+    uint32_t device_number;                  /* in: the mirror */
+    uint32_t milliseconds_between_sync_io;   /* in: delay between the sync's I/Os, 0 = none */
+    uint32_t source_image;                   /* in */
+    uint32_t number_of_destinations;         /* in: 1 to VDM_MIRROR_MAX_IMAGES - 1 */
+    uint32_t dest_images[VDM_MIRROR_MAX_IMAGES - 1];  /* in: the first number_of_destinations, the rest 0 */
+    uint32_t reserved;
+    uint64_t total_blocks;                   /* out: blocks the sync copies */
+};
+
+/* terminate-sync: end the sync to dest_image only, leaving it corrupt. */
+struct vdm_mirror_terminate_sync_packet {
+    uint32_t version;
+    uint32_t device_number;                  /* in */
+    uint32_t dest_image;                     /* in */
+    uint32_t reserved;
+};
+
+/* throttle-sync: the new delay for the whole sync dest_image belongs to. */
+struct vdm_mirror_throttle_sync_packet {
+    uint32_t version;
+    uint32_t device_number;                  /* in */
+    uint32_t milliseconds_between_sync_io;   /* in */
+    uint32_t dest_image;                     /* in */
+};
+
+/* fracture-image: no more I/O to the usable image image_device_number; with change_granularity > 0 every write
+ * to the mirror marks its granule of that many blocks, so a later sync copies only those. */
+struct vdm_mirror_fracture_image_packet {
+    uint32_t version;
+    uint32_t device_number;                  /* in */
+    uint32_t change_granularity;             /* in: blocks, 0 = no change map (full sync later) */
+    uint32_t image_device_number;            /* in */
+};
+
 /* ---- subdriver commands (the command field of struct vdm_ioctl_subdriver_packet) --- */
 
 /* Physical subdriver. flush: fdatasync of the backing file (privileged; no argument).
  * get-info: the backing file or device (open to all; argument struct vdm_physical_info, out). */
 #define VDM_PHYS_CMD_FLUSH     1u
 #define VDM_PHYS_CMD_GET_INFO  2u
+
+/* Mirror subdriver: the commands above, each with its packet as the argument (all privileged). */
+#define VDM_MIRROR_CMD_SYNC_IMAGES     1u
+#define VDM_MIRROR_CMD_TERMINATE_SYNC  2u
+#define VDM_MIRROR_CMD_THROTTLE_SYNC   3u
+#define VDM_MIRROR_CMD_FRACTURE_IMAGE  4u
 
 struct vdm_physical_info {
     uint32_t version;
@@ -561,5 +682,9 @@ struct vdm_physical_info {
 #define VDM_IOC_FAULT_ADD             _IOWR(VDM_IOC_TYPE, VDM_CMD_FAULT_ADD, struct vdm_fault_add_packet)
 #define VDM_IOC_FAULT_CLEAR           _IOWR(VDM_IOC_TYPE, VDM_CMD_FAULT_CLEAR, struct vdm_fault_clear_packet)
 #define VDM_IOC_FAULT_LIST            _IOWR(VDM_IOC_TYPE, VDM_CMD_FAULT_LIST, struct vdm_fault_list_packet)
+#define VDM_IOC_SYNC_IMAGES           _IOWR(VDM_IOC_TYPE, VDM_CMD_SYNC_IMAGES, struct vdm_mirror_sync_images_packet)
+#define VDM_IOC_TERMINATE_SYNC        _IOWR(VDM_IOC_TYPE, VDM_CMD_TERMINATE_SYNC, struct vdm_mirror_terminate_sync_packet)
+#define VDM_IOC_THROTTLE_SYNC         _IOWR(VDM_IOC_TYPE, VDM_CMD_THROTTLE_SYNC, struct vdm_mirror_throttle_sync_packet)
+#define VDM_IOC_FRACTURE_IMAGE        _IOWR(VDM_IOC_TYPE, VDM_CMD_FRACTURE_IMAGE, struct vdm_mirror_fracture_image_packet)
 
 #endif /* VDMFUSE_VDM_H */

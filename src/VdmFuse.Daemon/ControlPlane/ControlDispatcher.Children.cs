@@ -1,5 +1,6 @@
 using VdmFuse.Control;
 using VdmFuse.Engine;
+using VdmFuse.Engine.Mirror;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.ControlPlane;
@@ -57,6 +58,11 @@ public sealed partial class ControlDispatcher
                 : $"{parent.Description} has no child after key {key} ({slots.Count} {(slots.Count == 1 ? "child" : "children")})");
         }
         var slot = slots[(int)key];
-        return ControlReply.Success(ChildReplyFields.Format(key + 1, slot, parent.ChildRole(slot)), []);
+        var role = parent.ChildRole(slot);
+        if (parent is MirrorDisk mirror)
+        {
+            role = MirrorRole(mirror, role);
+        }
+        return ControlReply.Success(ChildReplyFields.Format(key + 1, slot, role), []);
     }
 }

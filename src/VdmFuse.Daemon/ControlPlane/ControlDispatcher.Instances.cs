@@ -27,6 +27,10 @@ public sealed partial class ControlDispatcher
             throw new ErrnoException(Errno.ENOTSUP,
                 $"fault instance '{name}' cannot be persistent: its rules are runtime state; create it again after a start");
         }
+        if (subdriver != "mirror" && MirrorCreateFields.FirstOrDefault(command.Has) is { } mirrorField)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"field '{mirrorField}' does not apply to subdriver {subdriver} (only to mirror; instance '{name}')");
+        }
         if (persistent)
         {
             CheckCanRecord(subdriver, name, command, door);
@@ -36,8 +40,9 @@ public sealed partial class ControlDispatcher
             "physical" => CreatePhysical(command, name, exported),
             "partition" => CreatePartition(command, name, exported),
             "fault" => CreateFault(command, name, exported),
+            "mirror" => CreateMirror(command, name, exported, persistent),
             _ => throw new ErrnoException(Errno.EINVAL,
-                $"unknown subdriver '{subdriver}' (this daemon creates physical, partition and fault instances)"),
+                $"unknown subdriver '{subdriver}' (this daemon creates physical, partition, mirror and fault instances)"),
         };
         if (persistent)
         {
@@ -119,9 +124,11 @@ public sealed partial class ControlDispatcher
             throw new ErrnoException(Errno.ENOTSUP,
                 $"only {string.Join(" and ", InstanceRecords.Recordable)} instances can be persistent, not {subdriver} instance '{name}'");
         }
-        foreach (var key in new[] { "child", "remap" })
+        var built = new[] { "child", "remap" }.Select(command.GetOptional)
+            .Concat((command.GetOptional("images") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        foreach (var child in built)
         {
-            if (command.GetOptional(key) is { } child && child != "-" && _registry.TryGet(child, out var instance)
+            if (child is not null && child != "-" && _registry.TryGet(child, out var instance)
                 && !_persistence.IsRecorded(instance.Name) && !_persistence.IsRecordedVolume(instance))
             {
                 throw new ErrnoException(Errno.EINVAL, instance.Subdriver == "volume"
@@ -230,7 +237,6 @@ public sealed partial class ControlDispatcher
     /// </summary>
     private static Dictionary<string, string> SubdriverFields(ControlCommand command)
     {
-        var spec = CommandSchema.Get(command.Verb);
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in command.Fields)
         {
@@ -238,7 +244,7 @@ public sealed partial class ControlDispatcher
             {
                 continue;
             }
-            fields[field.Key] = spec.FindField(field.Key)?.Type switch
+            fields[field.Key] = CommandSchema.FindField(command, field.Key)?.Type switch
             {
                 FieldType.Blocks => N(command.GetBlocks(field.Key)),
                 FieldType.Size => N(command.GetSize(field.Key)),

@@ -131,6 +131,7 @@ public sealed partial class ControlDispatcher
         ControlVerbs.FaultAdd => FaultAdd(command),
         ControlVerbs.FaultClear => FaultClear(command),
         ControlVerbs.FaultList => FaultList(command),
+        ControlVerbs.SyncImages or ControlVerbs.TerminateSync or ControlVerbs.ThrottleSync or ControlVerbs.FractureImage => MirrorCommand(command),
         _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
     };
 

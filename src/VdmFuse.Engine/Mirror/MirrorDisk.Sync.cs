@@ -233,10 +233,15 @@ public sealed partial class MirrorDisk
             return 0;
         }
         using var held = await _ranges.AcquireExclusiveAsync(offset, length).ConfigureAwait(false);
+        // The source may have turned corrupt since (a read error it could not correct): it no longer takes
+        // writes, so its data can be stale; read from an image that is still usable.
+        var from = sync.Source.State == ImageState.Usable ? sync.Source
+            : Volatile.Read(ref _readable).FirstOrDefault()
+            ?? throw new ErrnoException(Errno.EIO, $"source image '{sync.Source.Name}' turned corrupt and no other image of mirror '{Name}' is usable");
         var union = Union(needs.SelectMany(n => n.Runs));
         foreach (var (start, end) in union)
         {
-            await ReadForSyncAsync(sync.Source, start, buffer.Slice((int)(start - offset), (int)(end - start))).ConfigureAwait(false);
+            await ReadForSyncAsync(from, start, buffer.Slice((int)(start - offset), (int)(end - start))).ConfigureAwait(false);
         }
         long copied = 0;
         var writes = new List<(MirrorImage Image, Task Write)>();

@@ -12,6 +12,11 @@ public class PacketCodecErrorTests
     private static PacketBytes CreatePartition() =>
         PacketBytes.Request(1, 1144).U32(16 + 4, 2).Text(16 + 8, "p1").U32(16 + 92, 3).U64(16 + 96, 0).U64(16 + 104, 8);
 
+    private static PacketBytes CreateMirror() =>
+        PacketBytes.Request(1, 1144).U32(16 + 4, 3).Text(16 + 8, "m0").U32(16 + 108, 2).U32(16 + 112, 3).U32(16 + 116, 4);
+
+    private static PacketBytes SyncImages() => PacketBytes.Request(48, 40).U32(16 + 4, 2).U32(16 + 12, 3).U32(16 + 16, 1).U32(16 + 20, 4);
+
     private static PacketBytes Link() => PacketBytes.Request(3, 88).U32(16 + 4, 2).U32(16 + 8, 1).U32(16 + 12, 3);
 
     private static PacketBytes Subdriver(uint subdriver, uint command) =>
@@ -36,6 +41,24 @@ public class PacketCodecErrorTests
         { "create-instance: field 'attributes.physical.size' (offset 96) is not an input of create-instance and must be zero", CreatePhysical().U64(16 + 96, 1) },
         { "create-instance: reserved bytes at offset 1136 must be zero", CreatePhysical().Raw(16 + 1136, 1) },
         { "create-instance: reserved bytes at offset 116 must be zero", CreatePartition().U32(16 + 116, 1) },
+        { "create-instance: field 'attributes.mirror.number-of-images' is 4; field 'attributes.mirror.image-device-numbers' holds at most 3 device numbers", CreateMirror().U32(16 + 108, 4) },
+        { "create-instance: field 'attributes.mirror.image-device-numbers' element 2 is 5 but must be zero: field 'attributes.mirror.number-of-images' is 2", CreateMirror().U32(16 + 120, 5) },
+        { "create-instance: field 'attributes.mirror.image-device-numbers' element 0 is 0, which names no instance (field 'attributes.mirror.number-of-images' is 2)", CreateMirror().U32(16 + 112, 0) },
+        { "create-instance: field 'attributes.mirror.image-device-numbers' element 1 is 4294967295, which names no instance (field 'attributes.mirror.number-of-images' is 2)", CreateMirror().U32(16 + 116, 0xffffffff) },
+        { "create-instance: field 'attributes.mirror.automatic-sync' must be 0 or 1, not 2", CreateMirror().U32(16 + 92, 2) },
+        { "create-instance: field 'attributes.mirror.version' is 1; only version 0 (VDM_PACKET_VERSION_0) is supported", CreateMirror().U32(16 + 88, 1) },
+        { "create-instance: field 'attributes.physical.path' (offset 112) must be zero unless subdriver-id is 1", CreateMirror().U32(16 + 128, 1) },
+        { "sync-images: field 'total-blocks' (offset 32) is not an input of sync-images and must be zero", SyncImages().U64(16 + 32, 1) },
+        { "sync-images: field 'number-of-destinations' is 3; field 'dest-images' holds at most 2 device numbers", SyncImages().U32(16 + 16, 3) },
+        { "sync-images: field 'dest-images' element 1 is 9 but must be zero: field 'number-of-destinations' is 1", SyncImages().U32(16 + 24, 9) },
+        { "sync-images: reserved bytes at offset 28 must be zero", SyncImages().U32(16 + 28, 1) },
+        { "terminate-sync: reserved bytes at offset 12 must be zero", PacketBytes.Request(49, 16).U32(16 + 4, 2).U32(16 + 8, 3).U32(16 + 12, 1) },
+        { "throttle-sync: field 'dest-image' is VDM_NODEV (4294967295), which names no instance", PacketBytes.Request(50, 16).U32(16 + 4, 2).U32(16 + 12, 0xffffffff) },
+        { "ioctl-subdriver: field 'argument.sync-images.device-number' (offset 20) is not an input of ioctl-subdriver and must be zero", Subdriver(3, 1).U32(16 + 20, 3) },
+        { "ioctl-subdriver: reserved bytes at offset 28 must be zero", Subdriver(3, 2).U32(16 + 28, 3) },
+        { "ioctl-subdriver: field 'argument.sync-images.dest-images' (offset 36) must be zero unless subdriver-id is 3 and command is 1", Subdriver(3, 3).U32(16 + 36, 1) },
+        { "ioctl-subdriver: subdriver mirror has no command 5", Subdriver(3, 5) },
+        { "get-child-instance: field 'child-role.mirror.flags' (offset 52) is not an input of get-child-instance and must be zero", PacketBytes.Request(5, 112).U32(16 + 8, 2).U32(16 + 12, 1).U32(16 + 52, 1) },
         { "create-instance: field 'attributes.physical.path' (offset 112) must be zero unless subdriver-id is 1", CreatePartition().Raw(16 + 200, 0x41) },
         { "create-instance: field 'persistent' must be 0 or 1, not 2", CreatePhysical().U32(16 + 72, 2) },
         { "create-instance: field 'not-exported' must be 0 or 1, not 256", CreatePhysical().U32(16 + 76, 256) },
@@ -116,6 +139,14 @@ public class PacketCodecErrorTests
         { "get-instances: field 'key' is out of range: '-1'", "get-instances key=-1" },
         { "get-instances: field 'key' is out of range: '4294967296'", "get-instances key=4294967296" },
         { "get-child-instance: field 'parent' must be a device number (1 to 4294967294) in the binary form, not 'p0'", "get-child-instance parent=p0 available=1" },
+        { "create-instance: the binary packet needs field 'minimum-images-required-to-use'", "create-instance subdriver=mirror name=m images=3,4" },
+        { "create-instance: field 'images' lists 4 instances; the packet holds at most 3", "create-instance subdriver=mirror name=m images=3,4,5,6 minimum-images-required-to-use=-1 maximum-images-missing-to-use=-1" },
+        { "create-instance: field 'images' must be a device number (1 to 4294967294) in the binary form, not 'image0'", "create-instance subdriver=mirror name=m images=image0 minimum-images-required-to-use=-1 maximum-images-missing-to-use=-1" },
+        { "create-instance: field 'maximum-images-missing-to-use' is out of range: '2147483648'", "create-instance subdriver=mirror name=m images=3 minimum-images-required-to-use=-1 maximum-images-missing-to-use=2147483648" },
+        { "update-attributes: the binary packet needs field 'automatic-sync'", "update-attributes name=3 subdriver=mirror minimum-images-required-to-use=1" },
+        { "sync-images: field 'destinations' lists 3 instances; the packet holds at most 2", "sync-images name=3 source=4 destinations=5,6,7" },
+        { "sync-images: field 'source' must be a device number (1 to 4294967294) in the binary form, not 'image0'", "sync-images name=3 source=image0 destinations=5" },
+        { "fracture-image: field 'change-granularity' is out of range: '4294967296'", "fracture-image name=3 image=4 change-granularity=4294967296" },
     };
 
     [Theory]

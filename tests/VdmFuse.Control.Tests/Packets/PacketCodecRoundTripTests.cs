@@ -13,7 +13,9 @@ public class PacketCodecRoundTripTests
         "create-instance subdriver=physical name=\"disk é 😀\" path=/dev/sdb",
         "create-instance subdriver=partition name=p1 child=3 start=2048 size=4096 remap=4",
         "create-instance subdriver=partition name=p2 child=3 start=0 size=8",
-        "create-instance subdriver=mirror name=m0",
+        "create-instance subdriver=mirror name=m0 automatic-sync=1 minimum-images-required-to-use=2 maximum-images-missing-to-use=0 milliseconds-between-sync-io=10 images=3,4 region-size=16384",
+        "create-instance subdriver=mirror name=m1 persistent=1 exported=0 minimum-images-required-to-use=-1 maximum-images-missing-to-use=-2147483648 images=3,4,4294967294",
+        "create-instance subdriver=mirror name=m2 minimum-images-required-to-use=2147483647 maximum-images-missing-to-use=-1 images=7",
         "delete-instance name=5",
         "link-child-instance parent=2 child=3",
         "unlink-child-instance parent=2 child=3",
@@ -56,6 +58,22 @@ public class PacketCodecRoundTripTests
         "fault-clear name=4 id=3",
         "fault-clear name=4",
         "fault-list name=4",
+        "update-attributes name=4 subdriver=mirror automatic-sync=0 minimum-images-required-to-use=-1 maximum-images-missing-to-use=3 milliseconds-between-sync-io=0",
+        "update-attributes name=4 subdriver=mirror automatic-sync=1 minimum-images-required-to-use=2 maximum-images-missing-to-use=-1 milliseconds-between-sync-io=4294967295",
+        "get-child-instance parent-subdriver=mirror parent=2 available=1 key=1",
+        "ioctl-subdriver subdriver=mirror name=3 command=sync-images milliseconds-between-sync-io=100 source=4 destinations=5,6",
+        "ioctl-subdriver subdriver=mirror name=3 command=sync-images source=4 destinations=5",
+        "ioctl-subdriver subdriver=mirror name=3 command=terminate-sync destination=5",
+        "ioctl-subdriver subdriver=mirror name=3 command=throttle-sync milliseconds-between-sync-io=0 destination=5",
+        "ioctl-subdriver subdriver=mirror name=3 command=fracture-image change-granularity=16 image=5",
+        "ioctl-subdriver subdriver=mirror name=3 command=fracture-image image=5",
+        "sync-images name=3 milliseconds-between-sync-io=100 source=4 destinations=5,6",
+        "sync-images name=3 source=4 destinations=5",
+        "terminate-sync name=3 destination=5",
+        "throttle-sync name=3 milliseconds-between-sync-io=250 destination=5",
+        "throttle-sync name=3 milliseconds-between-sync-io=0 destination=4294967294",
+        "fracture-image name=3 change-granularity=1 image=4",
+        "fracture-image name=3 image=4",
     ];
 
     public static TheoryData<string> CanonicalCommands => new(CanonicalLines);
@@ -95,6 +113,27 @@ public class PacketCodecRoundTripTests
     }
 
     [Fact]
+    public void EncodePacket_MirrorSyncImages_LaysTheDestinationsOutAsTheHeaderSays()
+    {
+        var packet = PacketCodec.EncodePacket(TextCodec.Parse("sync-images name=3 source=4 destinations=5,6 milliseconds-between-sync-io=7")!);
+
+        Assert.Equal(40, packet.Length);
+        Assert.Equal([0u, 3u, 7u, 4u, 2u, 5u, 6u, 0u], Enumerable.Range(0, 8).Select(i => BitConverter.ToUInt32(packet, 4 * i)));
+        var argument = PacketCodec.EncodePacket(TextCodec.Parse("ioctl-subdriver subdriver=mirror name=3 command=sync-images source=4 destinations=5")!);
+        Assert.Equal([0u, 3u, 3u, 1u, 0u, 0u, 0u, 4u, 1u, 5u, 0u], Enumerable.Range(0, 11).Select(i => BitConverter.ToUInt32(argument, 4 * i)));
+    }
+
+    [Fact]
+    public void EncodePacket_MirrorCreate_WritesSignedLimitsAndTheImageCount()
+    {
+        var packet = PacketCodec.EncodePacket(TextCodec.Parse(
+            "create-instance subdriver=mirror name=c images=4,5 automatic-sync=1 minimum-images-required-to-use=2 maximum-images-missing-to-use=-1")!);
+
+        Assert.Equal(3u, BitConverter.ToUInt32(packet, 4));
+        Assert.Equal([0, 1, 2, -1, 0, 2, 4, 5, 0, 0], Enumerable.Range(0, 10).Select(i => BitConverter.ToInt32(packet, 88 + 4 * i)));
+    }
+
+    [Fact]
     public void EncodeReplyThenDecodeReply_EveryOutputField_RoundTrips()
     {
         var cases = new (string Line, string Reply)[]
@@ -111,6 +150,17 @@ public class PacketCodecRoundTripTests
             ("ioctl-subdriver subdriver=physical name=3 command=get-info", "ok direct=1 block-device=1 size=1 sector-size=512 backing-device=1 backing-inode=2 path=/dev/sdz"),
             ("get-instances key=0", "ok key=1 device-number=1 subdriver=physical name=d0 size=0 child-count=0 parent-count=2 exported=0 open=0"),
             ("dsk-get-address name=2 block=0", "ok depth=0"),
+            ("get-attributes name=4", "ok subdriver=mirror automatic-sync=1 sync-in-progress=0 minimum-images-required-to-use=-1 maximum-images-missing-to-use=2 milliseconds-between-sync-io=4294967295 image-count=3 region-size=8192 dirty-regions=18446744073709551615"),
+            ("get-attributes name=4", "ok subdriver=mirror automatic-sync=0 sync-in-progress=1 minimum-images-required-to-use=-2147483648 maximum-images-missing-to-use=2147483647 milliseconds-between-sync-io=0 image-count=1 region-size=0 dirty-regions=0"),
+            ("get-child-instance parent-subdriver=mirror parent=2 available=1", "ok key=2 device-number-used=1 device-number=9 child-subdriver=partition corrupt=0 sync-source=0 sync-destination=1 fractured=0 sync-block=4096 change-granularity=0 source-device-number=7 sync-total-blocks=10000 sync-percent=40 sync-rate-kib=2048 changed-granules=0"),
+            ("get-child-instance parent-subdriver=mirror parent=2 available=1 key=1", "ok key=2 device-number-used=1 device-number=8 child-subdriver=partition corrupt=1 sync-source=0 sync-destination=0 fractured=1 sync-block=0 change-granularity=16 source-device-number=- sync-total-blocks=0 sync-percent=0 sync-rate-kib=0 changed-granules=18446744073709551615"),
+            ("get-child-instance parent-subdriver=mirror parent=2 available=1 key=2", "ok key=3 device-number-used=0 id-generation=4 id-system-id=0 child-subdriver=partition corrupt=1 sync-source=1 sync-destination=0 fractured=0 sync-block=0 change-granularity=0 source-device-number=- sync-total-blocks=0 sync-percent=0 sync-rate-kib=0 changed-granules=0"),
+            ("sync-images name=3 source=4 destinations=5", "ok total-blocks=10000"),
+            ("ioctl-subdriver subdriver=mirror name=3 command=sync-images source=4 destinations=5,6", "ok total-blocks=18446744073709551615"),
+            ("terminate-sync name=3 destination=5", "ok"),
+            ("throttle-sync name=3 destination=5 milliseconds-between-sync-io=5", "ok"),
+            ("fracture-image name=3 image=5", "ok"),
+            ("ioctl-subdriver subdriver=mirror name=3 command=fracture-image image=5", "ok"),
         };
         foreach (var (line, text) in cases)
         {

@@ -33,6 +33,17 @@ public class PacketLayoutHeaderTests
         ["VDM_FAULT_OP_WRITE"] = VdmAbi.FaultOpWrite,
         ["VDM_FAULT_OP_BOTH"] = VdmAbi.FaultOpBoth,
         ["VDM_MAX_FAULT_RULES"] = (ulong)VdmAbi.MaxFaultRules,
+        ["VDM_MIRROR_MAX_IMAGES"] = (ulong)VdmAbi.MirrorMaxImages,
+        ["VDM_MIRROR_AUTOMATIC_SYNC"] = VdmAbi.MirrorAutomaticSync,
+        ["VDM_MIRROR_SYNC_IN_PROGRESS"] = VdmAbi.MirrorSyncInProgress,
+        ["VDM_MIRROR_CORRUPT"] = VdmAbi.MirrorCorrupt,
+        ["VDM_MIRROR_SYNC_SOURCE"] = VdmAbi.MirrorSyncSource,
+        ["VDM_MIRROR_SYNC_DESTINATION"] = VdmAbi.MirrorSyncDestination,
+        ["VDM_MIRROR_FRACTURED"] = VdmAbi.MirrorFractured,
+        ["VDM_MIRROR_CMD_SYNC_IMAGES"] = MirrorCommand("sync-images"),
+        ["VDM_MIRROR_CMD_TERMINATE_SYNC"] = MirrorCommand("terminate-sync"),
+        ["VDM_MIRROR_CMD_THROTTLE_SYNC"] = MirrorCommand("throttle-sync"),
+        ["VDM_MIRROR_CMD_FRACTURE_IMAGE"] = MirrorCommand("fracture-image"),
         ["VDM_PHYS_DIRECT"] = VdmAbi.PhysDirect,
         ["VDM_PHYS_BLOCK_DEVICE"] = VdmAbi.PhysBlockDevice,
         ["VDM_IOC_TYPE"] = VdmAbi.IoctlType,
@@ -47,6 +58,10 @@ public class PacketLayoutHeaderTests
         ["struct vdm_physical_attributes"] = 24 + VdmAbi.PathSize,
         ["struct vdm_partition_attributes"] = 32,
         ["struct vdm_fault_attributes"] = 24,
+        ["struct vdm_mirror_create_attributes"] = 40,
+        ["struct vdm_mirror_get_attributes"] = 40,
+        ["struct vdm_mirror_update_attributes"] = 20,
+        ["struct vdm_mirror_child_role"] = 64,
         ["union vdm_subdriver_attributes"] = 1056,
         ["union vdm_child_role"] = 64,
         ["struct vdm_physical_info"] = 1024,
@@ -170,7 +185,12 @@ public class PacketLayoutHeaderTests
             var spec = CommandSchema.Get(layout.Verb);
             foreach (var field in layout.Fields.Where(field => field.IsInput && field.Key is not null))
             {
-                Assert.True(spec.FindField(field.Key!) is not null, $"{layout.Verb}: packet field {field.Name} maps to unknown text field '{field.Key}'");
+                // An ioctl-subdriver argument's fields are the subdriver command's (the command its conditions select).
+                var command = field.When.FirstOrDefault(condition => condition.Field == "command") is { } selected
+                    ? CommandTable.SubdriverCommands.Single(c => VdmAbi.SubdriverId(c.Subdriver) == field.When.Single(w => w.Field == "subdriver-id").Value && c.Number == selected.Value)
+                    : null;
+                Assert.True((command?.FindField(field.Key!) ?? spec.FindField(field.Key!)) is not null,
+                    $"{layout.Verb}: packet field {field.Name} maps to unknown text field '{field.Key}'");
             }
             if (layout.InstanceKey is { } instance)
             {
@@ -180,6 +200,9 @@ public class PacketLayoutHeaderTests
         Assert.Equal(CommandSchema.Commands.Select(c => c.Verb).Where(verb => verb != "help").Order(),
             PacketLayouts.Commands.Select(layout => layout.Verb).Order());
     }
+
+    private static ulong MirrorCommand(string command) =>
+        CommandTable.SubdriverCommands.Single(c => c.Subdriver == "mirror" && c.Command == command).Number;
 
     private static Dictionary<string, ulong> Parse(IEnumerable<string> lines) =>
         lines.ToDictionary(line => line[..line.LastIndexOf(' ')], line => ulong.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture), StringComparer.Ordinal);
