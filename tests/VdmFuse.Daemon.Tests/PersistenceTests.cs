@@ -107,6 +107,19 @@ public sealed class PersistenceTests : IDisposable
     }
 
     [Fact]
+    public void PersistentMirrorOnNonPersistentImage_EinvalAndNothingCreated()
+    {
+        Ok($"create-instance subdriver=physical name=a path={_image} persistent=1");
+        Ok("create-instance subdriver=partition name=p0 child=a start=0 size=100 persistent=1");
+        Ok("create-instance subdriver=partition name=p1 child=a start=100 size=100");
+
+        var reply = Run("create-instance subdriver=mirror name=m images=p0,p1 persistent=1");
+
+        AssertError(reply, Errno.EINVAL, "create-instance: persistent instance 'm' cannot be built on 'p1', which is not persistent (it would be missing at the next start)");
+        Assert.False(_daemon.Registry.TryGet("m", out _));
+    }
+
+    [Fact]
     public void PersistentOnNonPersistentChild_EinvalAndNothingCreated()
     {
         Ok($"create-instance subdriver=physical name=a path={_image}");

@@ -67,7 +67,10 @@ public sealed class DaemonHost : IDisposable
         {
             CreateImageIfMissing(image);
         }
-        _persistence = new PersistentConfiguration(_config.EffectiveConfigCopies, _registry, _mode);
+        _persistence = new PersistentConfiguration(_config.EffectiveConfigCopies, _registry, _mode)
+        {
+            MirrorJournalDirectory = Path.Combine(_config.StateDirectory, "mirrors"),
+        };
         RunConfigurationCommands();
         if (_options.Reset)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using VdmFuse.Engine;
 using VdmFuse.Engine.Metadata;
+using VdmFuse.Engine.Mirror;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.Persistence;
@@ -11,24 +12,32 @@ namespace VdmFuse.Daemon.Persistence;
 /// </summary>
 public static class InstanceRecords
 {
+    /// <summary>The attribute of a mirror's record that holds its dirty-region size in 512-byte blocks.</summary>
+    public const string RegionSizeKey = "region-size";
+
     /// <summary>The subdrivers whose instances can be recorded.</summary>
-    public static IReadOnlyList<string> Recordable { get; } = ["physical", "partition"];
+    public static IReadOnlyList<string> Recordable { get; } = ["physical", "partition", "mirror"];
 
     /// <summary>
     /// The record of <paramref name="instance"/>: physical {path}; partition {start, size} (512-byte blocks) with
-    /// its child and its remap (when linked) as children.
+    /// its child and its remap (when linked) as children; mirror {the four settings, region-size} with its images
+    /// (present or missing) as children, in order.
     /// </summary>
     /// <exception cref="ErrnoException">ENOTSUP: a subdriver whose instances cannot be recorded.</exception>
     public static ConfigInstanceRecord ToRecord(DiskInstance instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        if (instance is MirrorDisk mirror)
+        {
+            return MirrorRecord(mirror);
+        }
         var attributes = instance.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
         Dictionary<string, string> kept = instance.Subdriver switch
         {
             "physical" => new(StringComparer.Ordinal) { ["path"] = attributes["path"] },
             "partition" => new(StringComparer.Ordinal) { ["start"] = attributes["start"], ["size"] = attributes["size"] },
             _ => throw new ErrnoException(Errno.ENOTSUP,
-                $"instance '{instance.Name}' is a {instance.Subdriver} instance; only {string.Join(" and ", Recordable)} instances can be persistent"),
+                $"instance '{instance.Name}' is a {instance.Subdriver} instance; only {string.Join(", ", Recordable)} instances can be persistent"),
         };
         return new ConfigInstanceRecord(instance.Name, instance.Subdriver, instance.DeviceNumber, instance.Exported, kept,
             [.. instance.Children.Select(c => c.Name)]);
@@ -36,10 +45,15 @@ public static class InstanceRecords
 
     /// <summary>
     /// Re-creates the instance <paramref name="record"/> describes, with its device number; the instances it is
-    /// built on must exist.
+    /// built on must exist, except a mirror's images: those absent are passed as missing, and the mirror re-opens
+    /// its states from the journal <paramref name="openMirrorJournal"/> gives for its name (then an automatic sync
+    /// starts when a crash left its images out of date).
     /// </summary>
+    /// <param name="registry">Where the instance is created.</param>
+    /// <param name="record">The record.</param>
+    /// <param name="openMirrorJournal">Opens the journal of a persistent mirror by name; required for a mirror's record.</param>
     /// <exception cref="ErrnoException">The instance cannot be re-created (a missing image, a missing child), with the reason.</exception>
-    public static DiskInstance Recreate(InstanceRegistry registry, ConfigInstanceRecord record)
+    public static DiskInstance Recreate(InstanceRegistry registry, ConfigInstanceRecord record, Func<string, IMirrorJournal>? openMirrorJournal = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(record);
@@ -59,9 +73,55 @@ public static class InstanceRecords
                     registry.LinkChild(record.Name, extra);
                 }
                 return partition;
+            case "mirror":
+                return RecreateMirror(registry, record, openMirrorJournal
+                    ?? throw new ErrnoException(Errno.ENOTSUP, $"persistent mirror '{record.Name}' cannot be re-created without its journal"));
             default:
                 throw new ErrnoException(Errno.ENOTSUP, $"the record of '{record.Name}' names subdriver '{record.Subdriver}', which this daemon cannot re-create");
         }
+    }
+
+    private static ConfigInstanceRecord MirrorRecord(MirrorDisk mirror)
+    {
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in mirror.Settings.ToFields())
+        {
+            kept[key] = value;
+        }
+        kept[RegionSizeKey] = mirror.RegionBlocks.ToString(CultureInfo.InvariantCulture);
+        return new ConfigInstanceRecord(mirror.Name, mirror.Subdriver, mirror.DeviceNumber, mirror.Exported, kept,
+            [.. mirror.Images.Select(i => i.Name)]);
+    }
+
+    private static MirrorDisk RecreateMirror(InstanceRegistry registry, ConfigInstanceRecord record, Func<string, IMirrorJournal> openMirrorJournal)
+    {
+        var present = new List<DiskInstance>();
+        foreach (var image in record.Children)
+        {
+            if (registry.TryGet(image, out var instance) && instance.Name == image)
+            {
+                present.Add(instance);
+            }
+        }
+        var settingsFields = record.Attributes.Where(a => MirrorSettings.Keys.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        var settings = MirrorSettings.Default.With(record.Name, settingsFields);
+        var regionBlocks = record.Attributes.ContainsKey(RegionSizeKey) ? Blocks(record, RegionSizeKey) : MirrorDisk.DefaultRegionBlocks;
+        if (regionBlocks <= 0)
+        {
+            regionBlocks = MirrorDisk.DefaultRegionBlocks;
+        }
+        var mirror = new MirrorDisk(record.Name, present, settings, openMirrorJournal(record.Name), regionBlocks);
+        try
+        {
+            registry.Register(mirror, record.Exported, record.DeviceNumber);
+        }
+        catch
+        {
+            mirror.Dispose();
+            throw;
+        }
+        mirror.StartAutomaticSyncIfNeeded();
+        return mirror;
     }
 
     private static string Attribute(ConfigInstanceRecord record, string key) =>

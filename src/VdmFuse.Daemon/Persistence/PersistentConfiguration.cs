@@ -3,6 +3,7 @@ using VdmFuse.Daemon.Hosting;
 using VdmFuse.Engine;
 using VdmFuse.Engine.Devices;
 using VdmFuse.Engine.Metadata;
+using VdmFuse.Engine.Mirror;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.Persistence;
@@ -41,6 +42,59 @@ public sealed class PersistentConfiguration
         _database.CopyFailed += (_, e) => Log.Error("configuration copy {0} failed: {1}; {2} good copies remain", e.Copy.Location, e.Copy.Detail, e.GoodCopies);
     }
 
+    /// <summary>Where persistent mirrors keep their journals (STATE/mirrors); null when the daemon has no state directory.</summary>
+    public string? MirrorJournalDirectory { get; set; }
+
+    /// <summary>
+    /// The journal of persistent mirror <paramref name="mirrorName"/>: MirrorJournalDirectory/NAME.journal, a two-slot
+    /// durable record created when missing (an existing one is a mirror re-opened at start).
+    /// </summary>
+    /// <exception cref="ErrnoException">ENOTSUP: no journal directory; or the errno of creating the file.</exception>
+    public IMirrorJournal OpenMirrorJournal(string mirrorName)
+    {
+        if (MirrorJournalDirectory is not { } directory)
+        {
+            throw new ErrnoException(Errno.ENOTSUP, $"this daemon has no state directory for the journal of persistent mirror '{mirrorName}'");
+        }
+        Directory.CreateDirectory(directory);
+        return new DurableMirrorJournal(new RecordLocation(System.IO.Path.Combine(directory, mirrorName + JournalSuffix)));
+    }
+
+    private const string JournalSuffix = ".journal";
+
+    /// <summary>Removes the journals in <see cref="MirrorJournalDirectory"/> of the mirrors <paramref name="which"/> selects by name; returns how many.</summary>
+    private int DeleteMirrorJournals(Func<string, bool> which)
+    {
+        if (MirrorJournalDirectory is not { } directory || !Directory.Exists(directory))
+        {
+            return 0;
+        }
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + JournalSuffix))
+        {
+            var name = System.IO.Path.GetFileName(path)[..^JournalSuffix.Length];
+            if (!which(name))
+            {
+                continue;
+            }
+            try
+            {
+                File.Delete(path);
+                removed++;
+                Log.Debug("removed the journal of mirror '{0}' ({1})", name, path);
+            }
+            catch (IOException e)
+            {
+                Log.Error("cannot remove the journal of mirror '{0}' ({1}): {2}", name, path, e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                Log.Error("cannot remove the journal of mirror '{0}' ({1}): {2}", name, path, e.Message);
+            }
+        }
+        return removed;
+    }
+
     /// <summary>The database itself.</summary>
     public ConfigDatabase Database => _database;
 
@@ -73,7 +127,9 @@ public sealed class PersistentConfiguration
         {
             throw new ErrnoException(failed.Errno != 0 ? failed.Errno : Errno.EIO, $"configuration copy {failed} could not be reset");
         }
-        Log.Warn("configuration reset: every copy now holds an empty configuration ({0} of {1} copies good)", report.GoodCopies, report.Copies.Count);
+        var journals = DeleteMirrorJournals(_ => true);
+        Log.Warn("configuration reset: every copy now holds an empty configuration ({0} of {1} copies good){2}", report.GoodCopies, report.Copies.Count,
+            journals == 0 ? "" : $"; {journals} mirror journals removed");
     }
 
     /// <summary>
@@ -105,6 +161,13 @@ public sealed class PersistentConfiguration
             {
                 problem = problem is null ? missing : $"{problem}; also {missing}";
             }
+        }
+        if (report.IsEnabled && report.State is { } chosen)
+        {
+            // A journal whose mirror is not recorded was left by a crash between delete-instance's commit and the
+            // journal's removal: a new mirror of that name must not re-open it.
+            var recordedMirrors = chosen.Instances.Where(i => i.Subdriver == "mirror").Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            DeleteMirrorJournals(name => !recordedMirrors.Contains(name));
         }
         if (startDisabled)
         {
@@ -154,11 +217,17 @@ public sealed class PersistentConfiguration
 
     /// <summary>Removes the record of the instance <paramref name="name"/>.</summary>
     /// <exception cref="ErrnoException">As <see cref="Record"/>.</exception>
+    /// <remarks>A mirror's journal is removed with its record (after the commit: a crash between the two leaves a journal that the next start removes).</remarks>
     public void Forget(string name)
     {
+        var mirror = _database.HasState && _database.State.Find(name) is { Subdriver: "mirror" };
         var next = _registry.NextDeviceNumber;
         _database.Commit(state => state.WithoutInstance(name) with { NextDeviceNumber = Math.Max(state.NextDeviceNumber, next) });
         Log.Debug("removed the record of persistent instance '{0}'", name);
+        if (mirror)
+        {
+            DeleteMirrorJournals(journal => journal == name);
+        }
     }
 
     /// <summary>Whether the mount of the device at <paramref name="path"/> is recorded.</summary>
@@ -260,10 +329,15 @@ public sealed class PersistentConfiguration
         }
     }
 
-    /// <summary>Re-creates every recorded instance that does not exist, children first; the first that fails (or differs) is the reason returned.</summary>
+    /// <summary>
+    /// Re-creates every recorded instance that does not exist, children first; one that fails is logged and the
+    /// others are still re-created (a mirror without the images that failed: they are missing). The first failure
+    /// (or difference) is the reason returned. A missing image of a mirror that exists again rejoins it (corrupt).
+    /// </summary>
     private string? RecreateMissing(ConfigState state)
     {
         var pending = new List<ConfigInstanceRecord>();
+        string? problem = null;
         foreach (var record in state.Instances)
         {
             if (_registry.TryGet(record.Name, out var existing) && existing.Name == record.Name)
@@ -280,23 +354,53 @@ public sealed class PersistentConfiguration
         }
         while (pending.Count > 0)
         {
-            var ready = pending.FirstOrDefault(r => r.Children.All(c => _registry.TryGet(c, out _)));
-            if (ready is null)
-            {
-                return $"recorded instance '{pending[0].Name}' cannot be re-created: it is built on '{pending[0].Children.First(c => !_registry.TryGet(c, out _))}', which does not exist";
-            }
+            // Ready: nothing it is built on is still waiting (a child that failed, or was never recorded, is absent).
+            var ready = pending.FirstOrDefault(r => r.Children.All(c => pending.All(p => p.Name != c))) ?? pending[0];
             pending.Remove(ready);
+            var absent = ready.Children.FirstOrDefault(c => !_registry.TryGet(c, out _));
+            if (absent is not null && ready.Subdriver != "mirror")
+            {
+                var reason = $"recorded instance '{ready.Name}' cannot be re-created: it is built on '{absent}', which does not exist";
+                Log.Error("{0}", reason);
+                problem ??= reason;
+                continue;
+            }
             try
             {
-                InstanceRecords.Recreate(_registry, ready);
+                InstanceRecords.Recreate(_registry, ready, OpenMirrorJournal);
             }
             catch (ErrnoException e)
             {
                 Log.Error("recorded {0} instance '{1}' (device {2}) cannot be re-created: {3}", ready.Subdriver, ready.Name, ready.DeviceNumber, e.Message);
-                return $"recorded instance '{ready.Name}' cannot be re-created: {e.Message}";
+                problem ??= $"recorded instance '{ready.Name}' cannot be re-created: {e.Message}";
             }
         }
-        return null;
+        RejoinMissingImages();
+        return problem;
+    }
+
+    /// <summary>Links back every missing image of a mirror whose instance exists again (it rejoins corrupt, as the engine decides).</summary>
+    private void RejoinMissingImages()
+    {
+        foreach (var mirror in _registry.All.OfType<MirrorDisk>())
+        {
+            foreach (var image in mirror.Images.Where(i => !i.IsPresent))
+            {
+                if (!_registry.TryGet(image.Name, out var instance) || instance.Name != image.Name)
+                {
+                    continue;
+                }
+                try
+                {
+                    _registry.LinkChild(mirror.Name, image.Name);
+                    Log.Warn("mirror '{0}': missing image '{1}' is present again and rejoins it corrupt (synchronise it)", mirror.Name, image.Name);
+                }
+                catch (ErrnoException e)
+                {
+                    Log.Error("mirror '{0}': missing image '{1}' is present again but cannot rejoin it: {2}", mirror.Name, image.Name, e.Message);
+                }
+            }
+        }
     }
 
     private void OnDatabaseModeChanged(object? sender, ConfigModeChangedEventArgs e)

@@ -11,7 +11,7 @@ public enum DiskView
     /// <summary>rdsk/: raw, direct I/O, 512-byte aligned only.</summary>
     Raw = 1,
 
-    /// <summary>plex/: a mirror image (raw).</summary>
+    /// <summary>plex/: one image of a mirror, read-only, direct I/O at any offset and length; the id is the image instance's.</summary>
     Plex = 2,
 }
 

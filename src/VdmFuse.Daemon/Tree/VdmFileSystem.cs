@@ -3,6 +3,7 @@ using System.Text;
 using VdmFuse.Control;
 using VdmFuse.Daemon.ControlPlane;
 using VdmFuse.Engine;
+using VdmFuse.Engine.Mirror;
 using VdmFuse.Fuse.Api;
 using VdmFuse.Native;
 
@@ -23,6 +24,9 @@ public sealed class VdmFileSystem : IFuseFileSystem
     private const uint BLKSSZGET_SIZED = 0x80041268; // _IOR(0x12, 104, int): a sized twin of BLKSSZGET
     private const int MaxControlWrite = 64 * 1024;
     private const ulong ControlHandleBase = 1UL << 40;
+    private const int O_ACCMODE = 3;
+    private const int O_RDONLY = 0;
+    private const int O_TRUNC = 0x200;
 
     private static readonly TimeSpan DirTimeout = TimeSpan.FromSeconds(1);
     private static readonly string[] XattrNames =
@@ -98,7 +102,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
             request.ReplyError(NodeIds.IsControlFile(parent) ? Errno.ENOTDIR : Errno.ENOENT);
             return default;
         }
-        var instance = FindExported(name, view);
+        var instance = view == DiskView.Plex ? FindPlexImage(name) : FindExported(name, view);
         if (instance is null)
         {
             request.ReplyError(Errno.ENOENT);
@@ -148,6 +152,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
         {
             request.ReplyError(Errno.ENOENT);
             return default;
+        }
+        if (view == DiskView.Plex && (attr.Valid & SetAttrValid.Size) != 0)
+        {
+            return Refuse(request, Errno.EROFS, $"plex/: image '{instance.Name}' is read-only; truncate refused");
         }
         if ((attr.Valid & SetAttrValid.Size) != 0 && attr.Size != (ulong)instance.Size)
         {
@@ -223,6 +231,14 @@ public sealed class VdmFileSystem : IFuseFileSystem
                 entries.Add(new DirEntry(name, Entry(child, FixedAttr(child))));
             }
         }
+        else if (node == NodeIds.PlexDir)
+        {
+            foreach (var (name, image) in PlexEntries())
+            {
+                var child = NodeIds.ForInstance(image.DeviceNumber, DiskView.Plex);
+                entries.Add(new DirEntry(name, Entry(child, InstanceAttr(image, child))));
+            }
+        }
         else if (TryViewOfDirectory(node, out var view))
         {
             foreach (var instance in _registry.All)
@@ -273,6 +289,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
             request.ReplyError(Errno.ENOENT);
             return default;
         }
+        if (view == DiskView.Plex && (flags & (O_ACCMODE | O_TRUNC)) != O_RDONLY)
+        {
+            return Refuse(request, Errno.EROFS, $"plex/: image '{instance.Name}' is read-only (a directed read of one mirror image); open for writing refused");
+        }
         instance.AddOpen();
         var replyFlags = view == DiskView.Buffered
             ? OpenReplyFlags.None
@@ -289,7 +309,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
         {
             _controlSessions.Remove(fh.Value);
         }
-        else if (InstanceOf(node, out _) is { } instance)
+        else if (OpenedInstanceOf(node) is { } instance)
         {
             instance.RemoveOpen();
         }
@@ -352,7 +372,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
             request.ReplyError(GoneErrno(node));
             return default;
         }
-        if (view != DiskView.Buffered && ((offset | (long)size) & 511) != 0)
+        if (view == DiskView.Raw && ((offset | (long)size) & 511) != 0)
         {
             return Refuse(request, Errno.EINVAL, $"rdsk/{instance.Name}: read of {size} bytes at offset {offset} is not aligned to 512-byte sectors");
         }
@@ -370,9 +390,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
         ValueTask pending;
         try
         {
-            pending = view == DiskView.Buffered
-                ? instance.ReadUnalignedAsync(offset, buffer)
-                : instance.ReadAsync(offset, buffer);
+            // plex/ reads the image itself at any offset and length (the directed mirror read).
+            pending = view == DiskView.Raw
+                ? instance.ReadAsync(offset, buffer)
+                : instance.ReadUnalignedAsync(offset, buffer);
         }
         catch (ErrnoException e)
         {
@@ -443,6 +464,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
         {
             request.ReplyError(GoneErrno(node));
             return default;
+        }
+        if (view == DiskView.Plex)
+        {
+            return Refuse(request, Errno.EROFS, $"plex/: image '{instance.Name}' is read-only; write refused");
         }
         if (view != DiskView.Buffered && ((offset | (long)data.Length) & 511) != 0)
         {
@@ -766,9 +791,42 @@ public sealed class VdmFileSystem : IFuseFileSystem
         _ => "plex",
     };
 
-    /// <summary>dsk/ and rdsk/ show exported instances; plex/ shows mirror images (none until mirrors exist).</summary>
+    /// <summary>dsk/ and rdsk/ show exported instances; plex/ shows every present image of every mirror.</summary>
     private static bool IsVisible(DiskInstance instance, DiskView view) =>
-        view != DiskView.Plex && instance.Exported;
+        view == DiskView.Plex ? MirrorsOf(instance).Any() : instance.Exported;
+
+    /// <summary>The mirrors <paramref name="image"/> is a present image of (looked up live: link and unlink raise no registry event).</summary>
+    private static IEnumerable<MirrorDisk> MirrorsOf(DiskInstance image) =>
+        image.Parents.OfType<MirrorDisk>().Where(m => m.Images.Any(i => i.Instance == image));
+
+    /// <summary>plex/'s entries: MIRROR.IMAGE for every present image of every mirror, in device-number order.</summary>
+    private IEnumerable<(string Name, DiskInstance Image)> PlexEntries()
+    {
+        foreach (var mirror in _registry.All.OfType<MirrorDisk>())
+        {
+            foreach (var image in mirror.Images)
+            {
+                if (image.Instance is { } instance)
+                {
+                    yield return ($"{mirror.Name}.{image.Name}", instance);
+                }
+            }
+        }
+    }
+
+    /// <summary>The image plex/<paramref name="name"/> (MIRROR.IMAGE) names, or null; names may hold dots, so every mirror is tried.</summary>
+    private DiskInstance? FindPlexImage(string name) =>
+        PlexEntries().FirstOrDefault(e => e.Name == name).Image;
+
+    /// <summary>The instance an open file of <paramref name="node"/> counted an open on (visible or not any more: a plex image unlinked since).</summary>
+    private DiskInstance? OpenedInstanceOf(NodeId node)
+    {
+        if (NodeIds.TryDecode(node, out var deviceNumber, out var view) && view == DiskView.Plex)
+        {
+            return _registry.TryGet(deviceNumber, out var image) ? image : null;
+        }
+        return InstanceOf(node, out _);
+    }
 
     private DiskInstance? FindExported(string name, DiskView view) =>
         _registry.TryGet(name, out var instance) && instance.Name == name && IsVisible(instance, view) ? instance : null;
@@ -855,7 +913,8 @@ public sealed class VdmFileSystem : IFuseFileSystem
             Mtime = mtime,
             MtimeNsec = (uint)(stamp % 1_000_000_000UL),
             Ctime = start,
-            Mode = S_IFREG | 0x1B0, // 0660 root:disk, as a block device
+            // 0660 root:disk, as a block device; plex/ images 0440: read-only.
+            Mode = S_IFREG | (NodeIds.TryDecode(node, out _, out var view) && view == DiskView.Plex ? 0x120u : 0x1B0u),
             Nlink = 1,
             Uid = _diskUid,
             Gid = _diskGid,
