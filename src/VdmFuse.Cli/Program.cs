@@ -1,3 +1,4 @@
+using VdmFuse.Cli.Progress;
 using VdmFuse.Cli.Transport;
 
 namespace VdmFuse.Cli;
@@ -7,5 +8,5 @@ public static class Program
 {
     /// <summary>Runs vdmadm with the command-line arguments and returns its exit status.</summary>
     public static int Main(string[] args) =>
-        new VdmAdm(ControlChannels.Open, Console.Out, Console.Error, Environment.GetEnvironmentVariable).Run(args);
+        new VdmAdm(ControlChannels.Open, Console.Out, Console.Error, Environment.GetEnvironmentVariable, ProgressConsole.ForConsole()).Run(args);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using VdmFuse.Cli.Commands;
+using VdmFuse.Cli.Progress;
 using VdmFuse.Cli.Transport;
 using VdmFuse.Control;
 
@@ -45,6 +46,11 @@ public sealed class VdmAdm
           vdmadm fault add f0 --op write --start 100 --count 8 --times 2
           vdmadm fault add f0 --op both --all  (pull the disk; fault clear f0 puts it back)
           vdmadm fault list f0
+          vdmadm create mirror m0 a b --automatic-sync --minimum 2
+          vdmadm sync m0 --source a --to b --wait   (a progress bar on a terminal)
+          vdmadm sync m0 --all                  (every corrupt image from a usable one)
+          vdmadm mirror status m0               (images, states, sync progress, rate)
+          vdmadm throttle-sync m0 b 10          (terminate-sync m0 b, fracture m0 b)
           vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
 
         Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
@@ -61,6 +67,18 @@ public sealed class VdmAdm
     /// <param name="error">Standard error: failures.</param>
     /// <param name="environment">Reads an environment variable.</param>
     public VdmAdm(Func<ChannelOptions, IControlChannel> channelFactory, TextWriter output, TextWriter error, Func<string, string?> environment)
+        : this(channelFactory, output, error, environment, ProgressConsole.Redirected())
+    {
+    }
+
+    /// <summary>Creates the tool, showing progress of waiting commands as <paramref name="progress"/> says.</summary>
+    /// <param name="channelFactory">Opens the channel to the daemon for the chosen options (<see cref="ControlChannels.Open"/> in the tool; a test double in tests).</param>
+    /// <param name="output">Standard output: reports and help.</param>
+    /// <param name="error">Standard error: failures.</param>
+    /// <param name="environment">Reads an environment variable.</param>
+    /// <param name="progress">Whether standard output is a terminal, the clock, and the sleep between polls (<c>vdmadm sync --wait</c>).</param>
+    public VdmAdm(Func<ChannelOptions, IControlChannel> channelFactory, TextWriter output, TextWriter error, Func<string, string?> environment,
+        ProgressConsole progress)
     {
         ArgumentNullException.ThrowIfNull(channelFactory);
         ArgumentNullException.ThrowIfNull(output);
@@ -69,7 +87,7 @@ public sealed class VdmAdm
         _output = output;
         _error = error;
         var options = new GlobalOptions();
-        var runner = new CommandRunner(options, channelFactory, output, environment);
+        var runner = new CommandRunner(options, channelFactory, output, environment, progress);
         Root = new RootCommand(Description);
         foreach (var option in options.All)
         {
@@ -93,6 +111,11 @@ public sealed class VdmAdm
         Root.Add(DeviceCommands.BuildDevice(runner));
         Root.Add(DeviceCommands.BuildVolume(runner));
         Root.Add(FaultCommands.Build(runner));
+        Root.Add(MirrorCommands.BuildMirror(runner));
+        Root.Add(SyncCommand.Build(runner));
+        Root.Add(MirrorCommands.BuildTerminateSync(runner));
+        Root.Add(MirrorCommands.BuildThrottleSync(runner));
+        Root.Add(MirrorCommands.BuildFracture(runner));
         Root.Add(HelpCommand.Build(runner, Run));
         Root.SetAction(_ => Run(["--help"]));
     }

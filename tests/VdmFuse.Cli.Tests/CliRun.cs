@@ -1,3 +1,4 @@
+using VdmFuse.Cli.Progress;
 using VdmFuse.Cli.Transport;
 
 namespace VdmFuse.Cli.Tests;
@@ -24,12 +25,19 @@ internal sealed class CliRun
 
     public static CliRun Of(IControlChannel channel, params string[] args) => Of(channel, new Dictionary<string, string>(), args);
 
-    public static CliRun Of(IControlChannel channel, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static CliRun Of(IControlChannel channel, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Execute(channel, environment, ProgressConsole.Redirected(), args);
+
+    /// <summary>Runs vdmadm with <paramref name="progress"/> as its console (terminal or not, clock, sleep between polls).</summary>
+    public static CliRun With(IControlChannel channel, ProgressConsole progress, params string[] args) =>
+        Execute(channel, new Dictionary<string, string>(), progress, args);
+
+    private static CliRun Execute(IControlChannel channel, IReadOnlyDictionary<string, string> environment, ProgressConsole progress, string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var opened = new List<ChannelOptions>();
-        var tool = new VdmAdm(options => { opened.Add(options); return channel; }, output, error, name => environment.GetValueOrDefault(name));
+        var tool = new VdmAdm(options => { opened.Add(options); return channel; }, output, error, name => environment.GetValueOrDefault(name), progress);
         var exitCode = tool.Run(args);
         return new CliRun(exitCode, output.ToString(), error.ToString(), opened);
     }

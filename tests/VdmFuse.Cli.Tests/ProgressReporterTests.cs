@@ -94,4 +94,26 @@ public sealed class ProgressReporterTests
         Assert.Throws<ArgumentOutOfRangeException>(() => progress.Report(1, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => progress.Report(-1, 10));
     }
+
+    [Fact]
+    public void Report_NotTerminalWithDetail_DetailInParenthesesOnlyWhenThePercentChanges()
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var progress = new ProgressReporter(output, terminal: false, new FakeTime(), "sync m");
+        progress.Report(1, 4, "100 KiB/s");
+        progress.Report(1, 4, "200 KiB/s");
+        progress.Report(2, 4, "300 KiB/s");
+        Assert.Equal("progress: sync m: 25% (100 KiB/s)\nprogress: sync m: 50% (300 KiB/s)\n", output.ToString());
+    }
+
+    [Fact]
+    public void Stop_Terminal_EndsTheLineWithoutReportingFull()
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var progress = new ProgressReporter(output, terminal: true, new FakeTime());
+        progress.Report(1, 4, "9 KiB/s");
+        progress.Stop();
+        progress.Complete();
+        Assert.Equal("\r[#######.......................]  25%  ETA 0:00  9 KiB/s\n", output.ToString());
+    }
 }

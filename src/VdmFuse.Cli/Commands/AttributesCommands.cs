@@ -12,7 +12,7 @@ internal static class AttributesCommands
     public static Command BuildGet(CommandRunner runner)
     {
         var name = InstanceArguments.Instance();
-        var command = new Command("attributes", "Show an instance's subdriver attributes (physical: path, size, sector size; partition: child, start, size)") { name };
+        var command = new Command("attributes", "Show an instance's subdriver attributes (physical: path, size, sector size; partition: child, start, size; mirror: automatic-sync, sync-in-progress, the open policies, images)") { name };
         command.Aliases.Add("attr");
         runner.SetAction(command, (parse, context) =>
         {
@@ -92,6 +92,8 @@ internal static class AttributesCommands
             key => (subdriver, key) switch
             {
                 ("partition", "start" or "size") => ReportValueKind.Blocks,
+                ("mirror", "region-size") => ReportValueKind.Blocks,
+                ("mirror", "automatic-sync" or "sync-in-progress") => ReportValueKind.Flag,
                 (_, "size") => ReportValueKind.Bytes,
                 (_, "direct" or "block-device") => ReportValueKind.Flag,
                 _ => null,

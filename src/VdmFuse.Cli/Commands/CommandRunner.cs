@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VdmFuse.Cli.Output;
+using VdmFuse.Cli.Progress;
 using VdmFuse.Cli.Transport;
 
 namespace VdmFuse.Cli.Commands;
@@ -19,7 +20,20 @@ public sealed class CommandRunner
     /// <param name="output">Standard output.</param>
     /// <param name="environment">Reads an environment variable (for VDMFUSE_MOUNT).</param>
     public CommandRunner(GlobalOptions options, Func<ChannelOptions, IControlChannel> channelFactory, TextWriter output, Func<string, string?> environment)
+        : this(options, channelFactory, output, environment, ProgressConsole.Redirected())
     {
+    }
+
+    /// <summary>Creates a runner that shows progress as <paramref name="progress"/> says.</summary>
+    /// <param name="options">The global options.</param>
+    /// <param name="channelFactory">Opens a channel for the chosen control file and front door.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="environment">Reads an environment variable (for VDMFUSE_MOUNT).</param>
+    /// <param name="progress">Whether output is a terminal, the clock, and the sleep between polls of a waiting command.</param>
+    public CommandRunner(GlobalOptions options, Func<ChannelOptions, IControlChannel> channelFactory, TextWriter output, Func<string, string?> environment,
+        ProgressConsole progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(channelFactory);
         ArgumentNullException.ThrowIfNull(output);
@@ -28,6 +42,7 @@ public sealed class CommandRunner
         _channelFactory = channelFactory;
         Output = output;
         _environment = environment;
+        Progress = progress;
     }
 
     /// <summary>The global options.</summary>
@@ -35,6 +50,16 @@ public sealed class CommandRunner
 
     /// <summary>Standard output.</summary>
     public TextWriter Output { get; }
+
+    /// <summary>Whether standard output is a terminal, the clock, and the sleep between polls of a waiting command.</summary>
+    public ProgressConsole Progress { get; }
+
+    /// <summary>Whether the command line asked for JSON (progress is then not printed: standard output holds one document).</summary>
+    public bool WantsJson(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return parseResult.GetValue(Options.Json);
+    }
 
     /// <summary>Makes <paramref name="body"/> the action of <paramref name="command"/>.</summary>
     /// <param name="command">The subcommand.</param>

@@ -6,7 +6,7 @@ using VdmFuse.Control;
 
 namespace VdmFuse.Cli.Commands;
 
-/// <summary><c>vdmadm create physical|partition|fault ...</c>: <c>create-instance</c>.</summary>
+/// <summary><c>vdmadm create physical|partition|fault|mirror ...</c>: <c>create-instance</c>.</summary>
 internal static class CreateCommand
 {
     public static Command Build(CommandRunner runner)
@@ -15,6 +15,68 @@ internal static class CreateCommand
         command.Add(Physical(runner));
         command.Add(Partition(runner));
         command.Add(Fault(runner));
+        command.Add(Mirror(runner));
+        return command;
+    }
+
+    private static Command Mirror(CommandRunner runner)
+    {
+        var name = InstanceArguments.Instance("NAME", "The new mirror's name");
+        var images = new Argument<string[]>("IMAGE")
+        {
+            Description = "The images, 1 to 3 instances by name: one image is usable at once, several are all corrupt until synchronised",
+            Arity = new ArgumentArity(1, 3),
+        };
+        var automaticSync = new Option<bool>("--automatic-sync") { Description = "Sync on its own at start when the images are found inconsistent after a crash" };
+        var minimum = new Option<short?>("--minimum")
+        {
+            Description = "Opens fail with ENXIO while fewer images than this are not corrupt (minimum-images-required-to-use; -1, the default, disables the test)",
+            HelpName = "N",
+        };
+        var maximumMissing = new Option<short?>("--maximum-missing")
+        {
+            Description = "Opens and automatic syncs fail when more images than this are missing (maximum-images-missing-to-use; -1, the default, disables the test)",
+            HelpName = "N",
+        };
+        var delay = new Option<uint?>("--delay") { Description = "Milliseconds between the I/Os of an automatic sync (milliseconds-between-sync-io, default 0)", HelpName = "MS" };
+        var regionSize = BlockCountSymbols.Option("--region-size", "The dirty-region size of the crash journal (default 8192 blocks, 4 MiB)");
+        var common = new CommonOptions();
+        var command = new Command("mirror", "Create a mirror over up to three images (vdmmirr(7)); sync it with 'vdmadm sync'")
+        {
+            name, images, automaticSync, minimum, maximumMissing, delay, regionSize,
+        };
+        common.AddTo(command);
+        runner.SetAction(command, (parse, context) =>
+        {
+            var fields = new List<ControlField>
+            {
+                new("subdriver", "mirror"),
+                new("name", parse.GetRequiredValue(name)),
+                new("images", string.Join(',', parse.GetRequiredValue(images))),
+            };
+            if (parse.GetValue(automaticSync))
+            {
+                fields.Add(new ControlField("automatic-sync", "1"));
+            }
+            if (parse.GetValue(minimum) is { } n)
+            {
+                fields.Add(ControlField.From("minimum-images-required-to-use", n));
+            }
+            if (parse.GetValue(maximumMissing) is { } missing)
+            {
+                fields.Add(ControlField.From("maximum-images-missing-to-use", missing));
+            }
+            if (parse.GetValue(delay) is { } ms)
+            {
+                fields.Add(ControlField.From(MirrorCommands.DelayField, ms));
+            }
+            if (parse.GetValue(regionSize) is { } blocks)
+            {
+                fields.Add(ControlField.From("region-size", blocks));
+            }
+            common.AppendFields(parse, fields);
+            return Created(context, fields);
+        }, textOnly: true);
         return command;
     }
 

@@ -46,7 +46,14 @@ public sealed class ProgressReporter
 
     /// <summary>Reports that <paramref name="done"/> of <paramref name="total"/> units are finished.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="total"/> is not positive or <paramref name="done"/> is negative.</exception>
-    public void Report(long done, long total)
+    public void Report(long done, long total) => Report(done, total, null);
+
+    /// <summary>
+    /// Reports that <paramref name="done"/> of <paramref name="total"/> units are finished, with a
+    /// <paramref name="detail"/> such as a rate ("2048 KiB/s") shown after the bar, or in parentheses after a plain line's percentage.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="total"/> is not positive or <paramref name="done"/> is negative.</exception>
+    public void Report(long done, long total, string? detail)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(total);
         ArgumentOutOfRangeException.ThrowIfNegative(done);
@@ -55,11 +62,12 @@ public sealed class ProgressReporter
         var percent = (int)Math.Floor(fraction * 100);
         if (_terminal)
         {
-            Draw(fraction, percent, done == total ? TimeSpan.Zero : Estimate(fraction));
+            Draw(fraction, percent, done == total ? TimeSpan.Zero : Estimate(fraction), detail);
         }
         else if (percent != _lastPercent)
         {
-            _output.WriteLine(_label.Length > 0 ? $"progress: {_label}: {percent}%" : $"progress: {percent}%");
+            var suffix = string.IsNullOrEmpty(detail) ? "" : $" ({detail})";
+            _output.WriteLine(_label.Length > 0 ? $"progress: {_label}: {percent}%{suffix}" : $"progress: {percent}%{suffix}");
             _output.Flush();
         }
         _lastPercent = percent;
@@ -84,6 +92,21 @@ public sealed class ProgressReporter
         _completed = true;
     }
 
+    /// <summary>Ends the bar's line on a terminal without reporting 100% (the operation stopped short); idempotent with <see cref="Complete"/>.</summary>
+    public void Stop()
+    {
+        if (_completed)
+        {
+            return;
+        }
+        if (_terminal && _lastPercent >= 0)
+        {
+            _output.WriteLine();
+            _output.Flush();
+        }
+        _completed = true;
+    }
+
     /// <summary>The time left if the rest goes as fast as what is done; null while nothing is done yet.</summary>
     private TimeSpan? Estimate(double fraction)
     {
@@ -95,7 +118,7 @@ public sealed class ProgressReporter
         return TimeSpan.FromTicks((long)(elapsed.Ticks * (1 - fraction) / fraction));
     }
 
-    private void Draw(double fraction, int percent, TimeSpan? left)
+    private void Draw(double fraction, int percent, TimeSpan? left, string? detail)
     {
         var filled = (int)Math.Floor(fraction * BarWidth);
         var line = new StringBuilder();
@@ -106,6 +129,10 @@ public sealed class ProgressReporter
         line.Append('[').Append('#', filled).Append('.', BarWidth - filled).Append("] ")
             .Append(percent.ToString(CultureInfo.InvariantCulture).PadLeft(3)).Append('%')
             .Append("  ETA ").Append(left is { } eta ? FormatDuration(eta) : "--:--");
+        if (!string.IsNullOrEmpty(detail))
+        {
+            line.Append("  ").Append(detail);
+        }
         var text = line.ToString();
         var padding = Math.Max(0, _lastLineLength - text.Length);
         _output.Write("\r" + text + new string(' ', padding));
