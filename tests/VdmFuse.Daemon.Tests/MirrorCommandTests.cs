@@ -250,6 +250,41 @@ public sealed class MirrorCommandTests : DispatcherFixture
         await AssertImagesEqualAsync("image0", "image1");
     }
 
+    [Fact]
+    public async Task UnlinkChild_FracturedImage_EndsTrackingSoItRejoinsCorruptForAFullSync()
+    {
+        Ok("create-instance subdriver=mirror name=c images=image0");
+        Ok("link-child-instance parent=c child=image1");
+        Ok("sync-images name=c source=image0 destinations=image1");
+        WaitForSync();
+        Ok("fracture-image name=c image=image1 change-granularity=16");
+        await FillAsync("c", 0, 1, 0x30);
+        Assert.Equal("1", Role(1)["changed-granules"]);
+
+        Ok("unlink-child-instance parent=c child=image1");
+        Ok("link-child-instance parent=c child=image1");
+
+        var role = Role(1);
+        Assert.Equal(("1", "0", "0", "corrupt"), (role["corrupt"], role["fractured"], role["changed-granules"], role["state"]));
+        var before = Registry.Get("image1").Statistics.BytesWritten;
+        Ok("sync-images name=c source=image0 destinations=image1");
+        WaitForSync();
+        Assert.Equal(ImageBlocks * Block, Registry.Get("image1").Statistics.BytesWritten - before);
+        await AssertImagesEqualAsync("image0", "image1");
+    }
+
+    [Fact]
+    public void DskGetAddress_ThroughAMirror_FollowsAUsableImageDownToThePhysicalDisk()
+    {
+        Ok("create-instance subdriver=mirror name=c images=image2");
+
+        var reply = Ok("dsk-get-address name=c block=7");
+
+        var levels = reply.Records.Select(r => r.Fields.ToDictionary(f => f.Key, f => f.Value)).ToList();
+        Assert.Equal(["c", "image2", "a"], levels.Select(l => Registry.Get(l["device-number"]).Name));
+        Assert.Equal(["7", "7", "20007"], levels.Select(l => l["block"]));
+    }
+
     // ---- the page's rules, with their errnos --------------------------------------------------------------------
 
     /// <summary>Mirror c over image0 (usable, synced with image1) and image2 (corrupt).</summary>
