@@ -33,6 +33,7 @@ public sealed partial class MirrorDisk : DiskInstance
     private readonly DirtyRegionLog? _dirty;
     private readonly Timer? _cleaner;
     private readonly SemaphoreSlim _saveLock = new(1, 1);
+    private readonly int _sectorSize;
     private readonly List<MirrorImage> _resumeCandidates = [];
     private GranuleMap? _savedDirty;
     private MirrorSettings _settings;
@@ -91,8 +92,6 @@ public sealed partial class MirrorDisk : DiskInstance
             _cleaner = new Timer(_ => Volatile.Write(ref _background, CleanIdleRegionsAsync()), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         }
     }
-
-    private readonly int _sectorSize;
 
     /// <inheritdoc/>
     public override string Subdriver => "mirror";

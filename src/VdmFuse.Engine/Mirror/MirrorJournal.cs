@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VdmFuse.Engine.Metadata;
+using VdmFuse.Native;
 
 namespace VdmFuse.Engine.Mirror;
 
@@ -96,12 +97,18 @@ public sealed class DurableMirrorJournal : IMirrorJournal
         var payload = record.ToJson();
         lock (_lock)
         {
-            // Another journal object over the same region (a restart in the same process) may have written since.
-            if (_store.ReadNewest() is { } newest && newest.Sequence > _sequence)
+            try
             {
-                _sequence = newest.Sequence;
+                _store.Write(_id, _sequence + 1, payload);
+                _sequence++;
             }
-            _store.Write(_id, ++_sequence, payload);
+            catch (ErrnoException e) when (e.Errno == Errno.EINVAL && _store.ReadNewest() is { } newest && newest.Sequence > _sequence)
+            {
+                // Another journal object over the same region (a mirror re-opened in the same process) wrote since:
+                // continue after its sequence. Checked only on a refusal, so a save costs one write and one fdatasync.
+                _sequence = newest.Sequence;
+                _store.Write(_id, ++_sequence, payload);
+            }
         }
     }
 
