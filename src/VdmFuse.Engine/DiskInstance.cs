@@ -128,6 +128,9 @@ public abstract partial class DiskInstance : IDisposable
         }
     }
 
+    /// <summary>Blocks of this instance whose data a bad-block remap instance keeps in its remap area (vdmremap(7)); 0 by default.</summary>
+    public virtual long RemappedBlocks => 0;
+
     /// <summary>The state shown to the operator: "usable" for now.</summary>
     public virtual string State => IsUsable ? "usable" : "unusable";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VdmFuse.Engine.Remap;
 using VdmFuse.Native;
 
 namespace VdmFuse.Engine;
@@ -17,8 +18,10 @@ public sealed class PartitionDisk : DiskInstance
     /// <summary>The unit of <see cref="StartBlock"/> and <see cref="SizeBlocks"/>.</summary>
     public const int BlockSize = 512;
 
+    private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
+
     private Window _window;
-    private DiskInstance? _remap;
+    private RemapDisk? _remap;
 
     /// <summary>Creates the window [<paramref name="startBlock"/>, <paramref name="startBlock"/> + <paramref name="sizeBlocks"/>) on <paramref name="child"/>.</summary>
     /// <exception cref="ErrnoException">
@@ -37,8 +40,11 @@ public sealed class PartitionDisk : DiskInstance
     /// <summary>The instance the window is on.</summary>
     public DiskInstance Child { get; }
 
-    /// <summary>The remap instance linked as an extra child, or null.</summary>
-    public DiskInstance? Remap => Volatile.Read(ref _remap);
+    /// <summary>The remap instance linked as an extra child, or null: while linked, it takes the partition's I/O (vdmremap(7)).</summary>
+    public RemapDisk? Remap => Volatile.Read(ref _remap);
+
+    /// <summary>Blocks of the partition that its remap instance has mapped to the remap area.</summary>
+    public override long RemappedBlocks => Remap?.MappedBlocksIn(StartBlock, SizeBlocks) ?? 0;
 
     /// <summary>First block of the window on the child, in 512-byte blocks.</summary>
     public long StartBlock => Volatile.Read(ref _window).Start;
@@ -109,15 +115,18 @@ public sealed class PartitionDisk : DiskInstance
         {
             var next = new Window(start ?? StartBlock, size ?? SizeBlocks);
             CheckWindow(Name, Child, next.Start, next.Size);
+            Remap?.CheckCanRemap(this, next.Start, next.Size);
             Volatile.Write(ref _window, next);
         });
     }
 
     /// <inheritdoc/>
-    protected override ValueTask ReadCoreAsync(long offset, Memory<byte> buffer) => Child.ReadAsync(StartOffset + offset, buffer);
+    protected override ValueTask ReadCoreAsync(long offset, Memory<byte> buffer)
+        => Volatile.Read(ref _remap) is { } remap ? remap.ReadRemappedAsync(StartOffset + offset, buffer) : Child.ReadAsync(StartOffset + offset, buffer);
 
     /// <inheritdoc/>
-    protected override ValueTask WriteCoreAsync(long offset, ReadOnlyMemory<byte> buffer) => Child.WriteAsync(StartOffset + offset, buffer);
+    protected override ValueTask WriteCoreAsync(long offset, ReadOnlyMemory<byte> buffer)
+        => Volatile.Read(ref _remap) is { } remap ? remap.WriteRemappedAsync(StartOffset + offset, buffer) : Child.WriteAsync(StartOffset + offset, buffer);
 
     /// <inheritdoc/>
     protected override ValueTask FlushCoreAsync() => Child.FlushAsync();
@@ -125,12 +134,17 @@ public sealed class PartitionDisk : DiskInstance
     /// <inheritdoc/>
     protected override (DiskInstance Instance, long Offset)? MapToChild(long byteOffset) => (Child, StartOffset + byteOffset);
 
-    /// <summary>Takes a remap instance as the extra child; refuses anything else.</summary>
-    /// <exception cref="ErrnoException">EINVAL: not a remap instance; EBUSY: a remap is already linked.</exception>
+    /// <summary>
+    /// Takes a remap instance as the extra child, which enables bad-block remapping for the partition: the remap
+    /// instance of the disk the partition is on, never one of its own partitions or a window overlapping them.
+    /// </summary>
+    /// <exception cref="ErrnoException">
+    /// EINVAL: not a remap instance, the remap instance of another disk, or an overlap; EBUSY: a remap is already linked.
+    /// </exception>
     protected internal override void LinkChild(DiskInstance child, IReadOnlyDictionary<string, string> role)
     {
         ArgumentNullException.ThrowIfNull(child);
-        if (child.Subdriver != "remap")
+        if (child is not RemapDisk remap)
         {
             throw new ErrnoException(Errno.EINVAL,
                 $"partition '{Name}' can take only a remap instance as an extra child; '{child.Name}' is a {child.Subdriver} instance");
@@ -139,12 +153,16 @@ public sealed class PartitionDisk : DiskInstance
         {
             throw new ErrnoException(Errno.EBUSY, $"partition '{Name}' already has remap instance '{existing.Name}'");
         }
-        Volatile.Write(ref _remap, child);
+        remap.CheckCanRemap(this, StartBlock, SizeBlocks);
+        Volatile.Write(ref _remap, remap);
         AttachChild(child);
     }
 
-    /// <summary>Gives up the remap child; refuses the data child, which defines the partition.</summary>
-    /// <exception cref="ErrnoException">EINVAL: the data child.</exception>
+    /// <summary>
+    /// Gives up the remap child, which disables remapping; refused while the partition is open, since its remapped
+    /// blocks would read their old places. Refuses the data child, which defines the partition.
+    /// </summary>
+    /// <exception cref="ErrnoException">EINVAL: the data child; EBUSY: the partition is open.</exception>
     protected internal override void UnlinkChild(DiskInstance child)
     {
         ArgumentNullException.ThrowIfNull(child);
@@ -153,9 +171,19 @@ public sealed class PartitionDisk : DiskInstance
             throw new ErrnoException(Errno.EINVAL,
                 $"'{child.Name}' is the data child of partition '{Name}' and defines it: it cannot be unlinked (delete the partition instead)");
         }
-        Volatile.Write(ref _remap, null);
-        DetachChild(child);
+        ChangeWhileClosed("the remapping", () =>
+        {
+            Volatile.Write(ref _remap, null);
+            DetachChild(child);
+        });
+        if (RemapDiskMapped(child) is var mapped and > 0)
+        {
+            Log.Warn("remapping disabled for partition '{0}': its {1} remapped blocks keep their data in the remap area of '{2}' and now read from their bad places",
+                Name, mapped, child.Name);
+        }
     }
+
+    private long RemapDiskMapped(DiskInstance child) => child is RemapDisk remap ? remap.MappedBlocksIn(StartBlock, SizeBlocks) : 0;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
