@@ -28,6 +28,9 @@ public static class CommandTable
             FieldSpec.Optional("maximum-images-missing-to-use", FieldType.Integer),
             FieldSpec.Optional("milliseconds-between-sync-io", FieldType.Integer),
             FieldSpec.Optional("region-size", FieldType.Blocks),
+            FieldSpec.RequiredWhen("primary-table", FieldType.Text, "subdriver", "remap"),
+            FieldSpec.RequiredWhen("secondary-table", FieldType.Text, "subdriver", "remap"),
+            FieldSpec.RequiredWhen("remap-area", FieldType.Text, "subdriver", "remap"),
             FieldSpec.Optional("exported", FieldType.Boolean),
             FieldSpec.Optional("persistent", FieldType.Boolean),
         ]),
@@ -177,6 +180,16 @@ public static class CommandTable
         new(ControlVerbs.TerminateSync, "end the sync to one destination image of a mirror, leaving it corrupt", Privileged: true, TerminateSyncFields),
         new(ControlVerbs.ThrottleSync, "change the delay between the I/Os of the sync a destination image of a mirror belongs to", Privileged: true, ThrottleSyncFields),
         new(ControlVerbs.FractureImage, "stop I/O to a usable image of a mirror, tracking changed granules of change-granularity blocks (0: none)", Privileged: true, FractureImageFields),
+        new(ControlVerbs.RemapFormat, "format the partitions primary and secondary as empty bad-block tables for the remap area area (force=1: even over listed bad blocks)", Privileged: true,
+        [
+            FieldSpec.Required("primary"),
+            FieldSpec.Required("secondary"),
+            FieldSpec.Required("area"),
+            FieldSpec.Optional("force", FieldType.Boolean),
+        ]),
+        new(ControlVerbs.ListRemapTable, "return the bad-block table entry at key of a remap instance (or of a partition's remap), and the next key", Privileged: false, ListRemapTableFields),
+        new(ControlVerbs.ForceRemap, "list block of the disk as bad in a remap instance's table: the next write remaps it", Privileged: true, ForceRemapFields),
+        new(ControlVerbs.RecoverBadBlock, "try to bring a listed bad block of a remap instance's disk back into use", Privileged: true, RecoverBadBlockFields),
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
     ];
 
@@ -192,6 +205,9 @@ public static class CommandTable
         new("mirror", ControlVerbs.TerminateSync, 2, "end the sync to one destination image, leaving it corrupt", Privileged: true, TerminateSyncFields[1..]),
         new("mirror", ControlVerbs.ThrottleSync, 3, "change the delay between the I/Os of a running sync", Privileged: true, ThrottleSyncFields[1..]),
         new("mirror", ControlVerbs.FractureImage, 4, "stop I/O to a usable image, tracking changed granules", Privileged: true, FractureImageFields[1..]),
+        new("remap", ControlVerbs.ListRemapTable, 1, "return the bad-block table entry at key, and the next key", Privileged: false, ListRemapTableFields[1..]),
+        new("remap", ControlVerbs.ForceRemap, 2, "list block of the disk as bad: the next write remaps it", Privileged: true, ForceRemapFields[1..]),
+        new("remap", ControlVerbs.RecoverBadBlock, 3, "try to bring a listed bad block back into use", Privileged: true, RecoverBadBlockFields[1..]),
     ];
 
     // The mirror's commands take the same fields as verbs and as ioctl-subdriver commands (vdmmirr(7) IOCTLS, both forms).
@@ -223,5 +239,25 @@ public static class CommandTable
         FieldSpec.Required("name"),
         FieldSpec.Required("image"),
         FieldSpec.Optional("change-granularity", FieldType.Integer),
+    ];
+
+    // The remap's commands take the same fields as verbs and as ioctl-subdriver commands (vdmremap(7)).
+
+    private static FieldSpec[] ListRemapTableFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Optional("key", FieldType.Integer),
+    ];
+
+    private static FieldSpec[] ForceRemapFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Required("block", FieldType.Blocks),
+    ];
+
+    private static FieldSpec[] RecoverBadBlockFields =>
+    [
+        FieldSpec.Required("name"),
+        FieldSpec.Required("block", FieldType.Blocks),
     ];
 }

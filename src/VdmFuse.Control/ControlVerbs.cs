@@ -111,6 +111,18 @@ public static class ControlVerbs
     /// <summary>Fractures a usable image of a mirror: no more I/O to it, with optional change tracking.</summary>
     public const string FractureImage = "fracture-image";
 
+    /// <summary>Formats the bad-block tables of a remap instance-to-be for its remap area (vdmremap(7), admpdisk's role).</summary>
+    public const string RemapFormat = "remap-format";
+
+    /// <summary>Returns one entry of the bad-block table of a remap instance per call (DG_VDMREMAP_LIST_REMAP_TABLE).</summary>
+    public const string ListRemapTable = "list-remap-table";
+
+    /// <summary>Lists a block as bad in a remap instance's table, so that the next write remaps it (DG_VDMREMAP_FORCE_REMAP).</summary>
+    public const string ForceRemap = "force-remap";
+
+    /// <summary>Tries to bring a listed bad block back into use (DG_VDMREMAP_RECOVER_BAD_BLOCK).</summary>
+    public const string RecoverBadBlock = "recover-bad-block";
+
     /// <summary>Lists the commands.</summary>
     public const string Help = "help";
 }

@@ -131,7 +131,7 @@ internal static class PacketDecoder
             case PacketMapping.Number:
                 return ReadNumber(field, bytes).ToString(CultureInfo.InvariantCulture);
             case PacketMapping.SignedNumber:
-                return ReadSigned(bytes);
+                return ReadSigned(field, bytes);
             case PacketMapping.ListCount:
                 return null;
             case PacketMapping.NumberIfNonZero:
@@ -199,7 +199,7 @@ internal static class PacketDecoder
             case PacketMapping.Number or PacketMapping.NumberIfNonZero or PacketMapping.Device:
                 return ReadNumber(field, bytes).ToString(CultureInfo.InvariantCulture);
             case PacketMapping.SignedNumber:
-                return ReadSigned(bytes);
+                return ReadSigned(field, bytes);
             case PacketMapping.Boolean:
                 return ZeroOrOne(verb, field, bytes) ? "1" : "0";
             case PacketMapping.DeviceOrNone:
@@ -344,7 +344,9 @@ internal static class PacketDecoder
 
     private static uint ReadUInt32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt32LittleEndian(bytes);
 
-    private static string ReadSigned(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadInt32LittleEndian(bytes).ToString(CultureInfo.InvariantCulture);
+    private static string ReadSigned(PacketField field, ReadOnlySpan<byte> bytes) => field.Type == PacketFieldType.I64
+        ? BinaryPrimitives.ReadInt64LittleEndian(bytes).ToString(CultureInfo.InvariantCulture)
+        : BinaryPrimitives.ReadInt32LittleEndian(bytes).ToString(CultureInfo.InvariantCulture);
 
     internal static string KnownSubdrivers() =>
         string.Join(", ", CommandTable.Subdrivers.Select(name => $"{VdmAbi.SubdriverId(name)} {name}"));

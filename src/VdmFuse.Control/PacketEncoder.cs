@@ -140,6 +140,11 @@ internal static class PacketEncoder
                 break;
             case PacketMapping.SignedNumber:
                 var signed = FieldValues.ParseInt64(verb, key, value);
+                if (field.Type == PacketFieldType.I64)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(bytes, signed);
+                    break;
+                }
                 if (signed is < int.MinValue or > int.MaxValue)
                 {
                     throw new ControlException(ControlErrno.EINVAL, $"{verb}: field '{key}' is out of range: '{value}'");
@@ -190,6 +195,13 @@ internal static class PacketEncoder
                 break;
             case PacketMapping.DeviceOrNone:
                 WriteNumber(field, bytes, value == "-" ? VdmAbi.NoDevice : ReplyNumber(verb, field, key, value));
+                break;
+            case PacketMapping.SignedNumber when field.Type == PacketFieldType.I64:
+                if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed64))
+                {
+                    throw Unfit(ControlErrno.EIO, verb, field, key, value, "is not a 64-bit signed number");
+                }
+                BinaryPrimitives.WriteInt64LittleEndian(bytes, signed64);
                 break;
             case PacketMapping.SignedNumber:
                 if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var signed))

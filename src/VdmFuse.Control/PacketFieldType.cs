@@ -12,6 +12,9 @@ public enum PacketFieldType
     /// <summary><c>int32_t</c>.</summary>
     I32,
 
+    /// <summary><c>int64_t</c>.</summary>
+    I64,
+
     /// <summary><c>char name[VDM_NAME_SIZE]</c>: a NUL-terminated instance name without '/'.</summary>
     Name,
 

@@ -24,6 +24,13 @@ public static class PacketLayouts
         new("corrupt", VdmAbi.MirrorCorrupt), new("sync-source", VdmAbi.MirrorSyncSource),
         new("sync-destination", VdmAbi.MirrorSyncDestination), new("fractured", VdmAbi.MirrorFractured),
     ];
+    private static readonly PacketCondition[] Remap = [new("subdriver-id", VdmAbi.SubdriverRemap)];
+    private static readonly PacketCondition[] RemapRole = [new("parent-subdriver-id", VdmAbi.SubdriverRemap), new("available", 1)];
+    private static readonly PacketChoice[] RemapChildTypes =
+    [
+        new("primary-table", VdmAbi.RemapPrimaryTableChild), new("secondary-table", VdmAbi.RemapSecondaryTableChild), new("remap-area", VdmAbi.RemapAreaChild),
+    ];
+    private static readonly PacketChoice[] RemapTableStates = [new("in-use", VdmAbi.RemapTableInUse), new("failed", VdmAbi.RemapTableFailed)];
     private static readonly PacketCondition[] PhysicalGetInfo = [new("subdriver-id", VdmAbi.SubdriverPhysical), new("command", 2)];
     private static readonly PacketCondition[] Counting = [new("available", 0)];
     private static readonly PacketCondition[] Iterating = [new("available", 1)];
@@ -85,6 +92,10 @@ public static class PacketLayouts
                 When = Mirror, CountField = "attributes.mirror.number-of-images",
             },
             Row("attributes.mirror.region-size", 124, U32, In, NumberIfNonZero, "region-size") with { When = Mirror },
+            Version("attributes.remap.version", 88) with { When = Remap },
+            Row("attributes.remap.primary-remap-table", 92, U32, In, Device, "primary-table") with { When = Remap },
+            Row("attributes.remap.secondary-remap-table", 96, U32, In, Device, "secondary-table") with { When = Remap },
+            Row("attributes.remap.remap-area", 100, U32, In, Device, "remap-area") with { When = Remap },
         ]),
         new(VdmAbi.CmdDeleteInstance, ControlVerbs.DeleteInstance, "vdm_delete_instance_packet", 8, "name",
         [
@@ -134,6 +145,8 @@ public static class PacketLayouts
             Row("child-role.mirror.sync-rate-kib", 84, U32, Out, Number, "sync-rate-kib") with { When = MirrorRole },
             Row("child-role.mirror.changed-granules", 88, U64, Out, Number, "changed-granules") with { When = MirrorRole },
             Row("child-role.mirror.reserved", 96, Bytes, Unused, size: 16) with { When = MirrorRole },
+            Row("child-role.remap.version", 48, U32, Unused) with { When = RemapRole },
+            Row("child-role.remap.child-type", 52, U32, Out, Choice, "child-type") with { When = RemapRole, Choices = RemapChildTypes },
         ]),
         new(VdmAbi.CmdGetAttributes, ControlVerbs.GetAttributes, "vdm_get_attributes_packet", 1072, "name",
         [
@@ -167,6 +180,25 @@ public static class PacketLayouts
             Row("attributes.mirror-get.region-size", 40, U32, Out, Number, "region-size") with { When = Mirror },
             Reserved("attributes.mirror-get.reserved", 44) with { When = Mirror },
             Row("attributes.mirror-get.dirty-regions", 48, U64, Out, Number, "dirty-regions") with { When = Mirror },
+            Row("attributes.remap-get.version", 16, U32, Unused) with { When = Remap },
+            Row("attributes.remap-get.primary-table", 20, U32, Out, Device, "primary-table-device-number") with { When = Remap },
+            Row("attributes.remap-get.secondary-table", 24, U32, Out, Device, "secondary-table-device-number") with { When = Remap },
+            Row("attributes.remap-get.remap-area", 28, U32, Out, Device, "remap-area-device-number") with { When = Remap },
+            Row("attributes.remap-get.unit-size", 32, U32, Out, Number, "unit-size") with { When = Remap },
+            Row("attributes.remap-get.area-blocks", 36, U32, Out, Number, "area-blocks") with { When = Remap },
+            Row("attributes.remap-get.free-area-blocks", 40, U32, Out, Number, "free-area-blocks") with { When = Remap },
+            Row("attributes.remap-get.table-blocks", 44, U32, Out, Number, "table-blocks") with { When = Remap },
+            Row("attributes.remap-get.table-capacity", 48, U32, Out, Number, "table-capacity") with { When = Remap },
+            Row("attributes.remap-get.entries", 52, U32, Out, Number, "entries") with { When = Remap },
+            Row("attributes.remap-get.unmapped", 56, U32, Out, Number, "unmapped") with { When = Remap },
+            Row("attributes.remap-get.mapped", 60, U32, Out, Number, "mapped") with { When = Remap },
+            Row("attributes.remap-get.forced", 64, U32, Out, Number, "forced") with { When = Remap },
+            Row("attributes.remap-get.pseudo", 68, U32, Out, Number, "pseudo") with { When = Remap },
+            Row("attributes.remap-get.bad-remap", 72, U32, Out, Number, "bad-remap") with { When = Remap },
+            Row("attributes.remap-get.primary-table-state", 76, U32, Out, Choice, "primary-table-state") with { When = Remap, Choices = RemapTableStates },
+            Row("attributes.remap-get.secondary-table-state", 80, U32, Out, Choice, "secondary-table-state") with { When = Remap, Choices = RemapTableStates },
+            Reserved("attributes.remap-get.reserved", 84) with { When = Remap },
+            Row("attributes.remap-get.sequence", 88, U64, Out, Number, "sequence") with { When = Remap },
         ]),
         new(VdmAbi.CmdUpdateAttributes, ControlVerbs.UpdateAttributes, "vdm_update_attributes_packet", 1072, "name",
         [
@@ -215,6 +247,9 @@ public static class PacketLayouts
             .. MirrorArgument("terminate-sync", MirrorTerminateSyncStruct, MirrorTerminateSyncRows),
             .. MirrorArgument("throttle-sync", MirrorThrottleSyncStruct, MirrorThrottleSyncRows),
             .. MirrorArgument("fracture-image", MirrorFractureImageStruct, MirrorFractureImageRows),
+            .. SubdriverArgument("remap", ControlVerbs.ListRemapTable, RemapListStruct, RemapListRows),
+            .. SubdriverArgument("remap", ControlVerbs.ForceRemap, RemapForceStruct, RemapForceRows),
+            .. SubdriverArgument("remap", ControlVerbs.RecoverBadBlock, RemapRecoverStruct, RemapRecoverRows),
         ]),
         new(VdmAbi.CmdGetInstances, ControlVerbs.GetInstances, "vdm_get_instances_packet", 104, null,
         [
@@ -239,7 +274,7 @@ public static class PacketLayouts
             Row("tracks-per-cylinder", 24, U32, Out, Number, "tracks-per-cylinder"),
             Row("cylinders", 28, U32, Out, Number, "cylinders"),
         ]),
-        new(VdmAbi.CmdDskUsage, ControlVerbs.DskUsage, "vdm_dsk_usage_packet", 64, "name",
+        new(VdmAbi.CmdDskUsage, ControlVerbs.DskUsage, "vdm_dsk_usage_packet", 72, "name",
         [
             Version("version", 0),
             Row("device-number", 4, U32, In, Device, "name"),
@@ -250,6 +285,7 @@ public static class PacketLayouts
             Row("errors", 40, U64, Out, Number, "errors"),
             Row("read-time-us", 48, U64, Out, Number, "read-time-us"),
             Row("write-time-us", 56, U64, Out, Number, "write-time-us"),
+            Row("remapped-blocks", 64, U64, Out, Number, "remapped-blocks"),
         ]),
         new(VdmAbi.CmdDskGetAddress, ControlVerbs.DskGetAddress, "vdm_dsk_get_address_packet", 152, "name",
         [
@@ -308,6 +344,19 @@ public static class PacketLayouts
         new(VdmAbi.CmdTerminateSync, ControlVerbs.TerminateSync, MirrorTerminateSyncStruct, 16, "name", MirrorTerminateSyncRows),
         new(VdmAbi.CmdThrottleSync, ControlVerbs.ThrottleSync, MirrorThrottleSyncStruct, 16, "name", MirrorThrottleSyncRows),
         new(VdmAbi.CmdFractureImage, ControlVerbs.FractureImage, MirrorFractureImageStruct, 16, "name", MirrorFractureImageRows),
+        new(VdmAbi.CmdRemapFormat, ControlVerbs.RemapFormat, "vdm_remap_format_packet", 32, null,
+        [
+            Version("version", 0),
+            Row("force", 4, U32, In, Flag, "force"),
+            Row("primary-table", 8, U32, In, Device, "primary"),
+            Row("secondary-table", 12, U32, In, Device, "secondary"),
+            Row("remap-area", 16, U32, In, Device, "area"),
+            Row("table-capacity", 20, U32, Out, Number, "table-capacity"),
+            Row("area-blocks", 24, U64, Out, Number, "area-blocks"),
+        ]),
+        new(VdmAbi.CmdListRemapTable, ControlVerbs.ListRemapTable, RemapListStruct, 32, "name", RemapListRows),
+        new(VdmAbi.CmdForceRemap, ControlVerbs.ForceRemap, RemapForceStruct, 16, "name", RemapForceRows),
+        new(VdmAbi.CmdRecoverBadBlock, ControlVerbs.RecoverBadBlock, RemapRecoverStruct, 16, "name", RemapRecoverRows),
         new(VdmAbi.CmdFormatDev, ControlVerbs.FormatDev, "vdm_format_dev_packet", 16 + VdmAbi.PathSize, null,
         [
             Version("version", 0),
@@ -421,14 +470,62 @@ public static class PacketLayouts
         Row("image-device-number", 12, U32, In, Device, "image"),
     ];
 
+    private const string RemapListStruct = "vdm_list_remap_table_packet";
+    private const string RemapForceStruct = "vdm_force_remap_packet";
+    private const string RemapRecoverStruct = "vdm_recover_block_packet";
+
+    // The remap's command packets (vdmremap(7) SUBDRIVER-SPECIFIC COMMANDS), with the instance's device number after
+    // the version as the mirror's have it. Computed on use, like the mirror's.
+
     /// <summary>
-    /// A mirror command packet laid over the argument of ioctl-subdriver (subdriver mirror, the command's number):
-    /// the same struct, its device number unused (the ioctl-subdriver packet's instance names the mirror).
+    /// <c>struct vdm_list_remap_table_packet</c>: the entry at key (0 first) and the next key; the status is the
+    /// entry's state as its number (VDM_REMAP_*_BB_ENTRY), the remap index -1 when the block is not mapped.
     /// </summary>
-    private static IEnumerable<PacketField> MirrorArgument(string command, string structName, PacketField[] rows)
+    private static PacketField[] RemapListRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("key", 8, U32, InOut, NumberIfNonZero, "key"),
+        Row("status", 12, U32, Out, Choice, "status") with { Choices = RemapEntryStates },
+        Row("bad-block", 16, I64, Out, SignedNumber, "bad-block"),
+        Row("remap-index", 24, I64, Out, SignedNumber, "remap-index"),
+    ];
+
+    /// <summary><c>struct vdm_force_remap_packet</c>: a 512-byte block of the disk.</summary>
+    private static PacketField[] RemapForceRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("block-number", 8, U64, In, Number, "block"),
+    ];
+
+    /// <summary><c>struct vdm_recover_block_packet</c>: a 512-byte block of the disk.</summary>
+    private static PacketField[] RemapRecoverRows =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+        Row("block-number", 8, U64, In, Number, "block"),
+    ];
+
+    /// <summary>The states of a bad-block entry and their numbers (VDM_REMAP_*_BB_ENTRY).</summary>
+    private static PacketChoice[] RemapEntryStates =>
+    [
+        new("unmapped", VdmAbi.RemapUnmappedEntry), new("mapped", VdmAbi.RemapMappedEntry), new("forced", VdmAbi.RemapForcedEntry),
+        new("pseudo", VdmAbi.RemapPseudoEntry), new("bad-remap", VdmAbi.RemapBadRemapEntry),
+    ];
+
+    /// <summary>A mirror command packet laid over the argument of ioctl-subdriver: see <see cref="SubdriverArgument"/>.</summary>
+    private static IEnumerable<PacketField> MirrorArgument(string command, string structName, PacketField[] rows) =>
+        SubdriverArgument("mirror", command, structName, rows);
+
+    /// <summary>
+    /// A subdriver command packet laid over the argument of ioctl-subdriver (the subdriver, the command's number):
+    /// the same struct, its device number unused (the ioctl-subdriver packet's instance names the instance).
+    /// </summary>
+    private static IEnumerable<PacketField> SubdriverArgument(string subdriver, string command, string structName, PacketField[] rows)
     {
-        var number = CommandTable.SubdriverCommands.Single(spec => spec.Subdriver == "mirror" && spec.Command == command).Number;
-        PacketCondition[] when = [new("subdriver-id", VdmAbi.SubdriverMirror), new("command", number)];
+        var number = CommandTable.SubdriverCommands.Single(spec => spec.Subdriver == subdriver && spec.Command == command).Number;
+        PacketCondition[] when = [new("subdriver-id", VdmAbi.SubdriverId(subdriver)), new("command", number)];
         var prefix = $"argument.{command}.";
         return rows.Select(row =>
         {
@@ -543,7 +640,7 @@ public static class PacketLayouts
     private static int SizeOf(PacketFieldType type) => type switch
     {
         U32 or I32 => 4,
-        U64 => 8,
+        U64 or I64 => 8,
         Name => VdmAbi.NameSize,
         PacketFieldType.Path => VdmAbi.PathSize,
         _ => throw new ArgumentException("a bytes field needs an explicit size", nameof(type)),

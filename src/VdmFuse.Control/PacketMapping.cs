@@ -51,7 +51,7 @@ public enum PacketMapping
     /// <summary>One word of a fixed set, carried as its number (see <see cref="PacketField.Choices"/>); 0 means "not given".</summary>
     Choice,
 
-    /// <summary>A signed decimal number (<c>int32_t</c>), always given; -1 is a value (a mirror's "no test").</summary>
+    /// <summary>A signed decimal number (<c>int32_t</c> or <c>int64_t</c>), always given; -1 is a value (a mirror's "no test", a remap entry's "not mapped").</summary>
     SignedNumber,
 
     /// <summary>

@@ -159,6 +159,57 @@ public static class VdmAbi
     /// <summary>VDM_CMD_FRACTURE_IMAGE: fracture-image (DGVDMMIRRFRACTUREIMAGE).</summary>
     public const uint CmdFractureImage = 51;
 
+    /// <summary>VDM_CMD_REMAP_FORMAT: remap-format (admpdisk(1M)'s formatting of the bad-block tables).</summary>
+    public const uint CmdRemapFormat = 56;
+
+    /// <summary>VDM_CMD_LIST_REMAP_TABLE: list-remap-table (vdmremap(7) DG_VDMREMAP_LIST_REMAP_TABLE).</summary>
+    public const uint CmdListRemapTable = 57;
+
+    /// <summary>VDM_CMD_FORCE_REMAP: force-remap (DG_VDMREMAP_FORCE_REMAP).</summary>
+    public const uint CmdForceRemap = 58;
+
+    /// <summary>VDM_CMD_RECOVER_BAD_BLOCK: recover-bad-block (DG_VDMREMAP_RECOVER_BAD_BLOCK).</summary>
+    public const uint CmdRecoverBadBlock = 59;
+
+    /// <summary>VDM_REMAP_PRIMARY_TABLE_CHILD: the child-type of a remap instance's primary bad-block table.</summary>
+    public const uint RemapPrimaryTableChild = 1;
+
+    /// <summary>VDM_REMAP_SECONDARY_TABLE_CHILD: the child-type of a remap instance's secondary bad-block table.</summary>
+    public const uint RemapSecondaryTableChild = 2;
+
+    /// <summary>VDM_REMAP_REMAP_AREA_CHILD: the child-type of a remap instance's remap area.</summary>
+    public const uint RemapAreaChild = 3;
+
+    /// <summary>VDM_REMAP_UNMAPPED_BB_ENTRY: a bad block noticed by a failed read, not yet remapped.</summary>
+    public const uint RemapUnmappedEntry = 1;
+
+    /// <summary>VDM_REMAP_MAPPED_BB_ENTRY: a bad block remapped to the remap area.</summary>
+    public const uint RemapMappedEntry = 2;
+
+    /// <summary>VDM_REMAP_FORCED_BB_ENTRY: a block the operator listed as bad (force-remap).</summary>
+    public const uint RemapForcedEntry = 3;
+
+    /// <summary>VDM_REMAP_PSEUDO_BB_ENTRY: a block whose contents are undetermined.</summary>
+    public const uint RemapPseudoEntry = 4;
+
+    /// <summary>VDM_REMAP_BAD_REMAP_BB_ENTRY: a bad block of the remap area, mapped to itself.</summary>
+    public const uint RemapBadRemapEntry = 5;
+
+    /// <summary>VDM_REMAP_TABLE_IN_USE: a bad-block table the remap instance reads and writes.</summary>
+    public const uint RemapTableInUse = 1;
+
+    /// <summary>VDM_REMAP_TABLE_FAILED: a bad-block table the remap instance gave up on (it runs on the other).</summary>
+    public const uint RemapTableFailed = 2;
+
+    /// <summary>VDM_REMAP_MAX_TABLE_BLOCKS: the blocks of a bad-block table at most (DG_VDMREMAP_MAX_REMAP_TABLE_BLOCKS).</summary>
+    public const int RemapMaxTableBlocks = 2048;
+
+    /// <summary>VDM_REMAP_TABLE_ENTRIES_PER_BLOCK: the entries of one 512-byte table block.</summary>
+    public const int RemapTableEntriesPerBlock = 64;
+
+    /// <summary>VDM_REMAP_MAX_BLOCKS_REMAPPABLE: the entries a bad-block table holds at most (one per disk).</summary>
+    public const int RemapMaxBlocksRemappable = 131064;
+
     /// <summary>VDM_MIRROR_MAX_IMAGES: the images a mirror holds (DGVDMMIRRMAXIMAGES).</summary>
     public const int MirrorMaxImages = 3;
 

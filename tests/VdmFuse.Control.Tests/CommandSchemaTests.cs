@@ -15,7 +15,7 @@ public class CommandSchemaTests
                 "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable",
                 "format-dev", "mount-dev", "dismount-dev", "dismount-all", "list-devices", "list-volumes", "get-device-quota",
                 "create-volume", "destroy-volume", "fault-add", "fault-clear", "fault-list", "sync-images", "terminate-sync",
-                "throttle-sync", "fracture-image", "help",
+                "throttle-sync", "fracture-image", "remap-format", "list-remap-table", "force-remap", "recover-bad-block", "help",
             ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
@@ -57,6 +57,10 @@ public class CommandSchemaTests
     [InlineData("terminate-sync", true)]
     [InlineData("throttle-sync", true)]
     [InlineData("fracture-image", true)]
+    [InlineData("remap-format", true)]
+    [InlineData("list-remap-table", false)]
+    [InlineData("force-remap", true)]
+    [InlineData("recover-bad-block", true)]
     public void IsPrivileged_DefaultVerb_MatchesTable(string verb, bool privileged)
     {
         Assert.Equal(privileged, CommandSchema.IsPrivileged(new ControlCommand(verb)));
@@ -204,7 +208,8 @@ public class CommandSchemaTests
                 "create-instance subdriver=TEXT name=TEXT path=TEXT (if subdriver=physical) child=TEXT (if subdriver=partition) " +
                 "start=BLOCKS (if subdriver=partition) size=BLOCKS (if subdriver=partition) [remap=TEXT] images=TEXT (if subdriver=mirror) " +
                 "[automatic-sync=yes|no] [minimum-images-required-to-use=N] [maximum-images-missing-to-use=N] [milliseconds-between-sync-io=N] " +
-                "[region-size=BLOCKS] [exported=yes|no] [persistent=yes|no]" +
+                "[region-size=BLOCKS] primary-table=TEXT (if subdriver=remap) secondary-table=TEXT (if subdriver=remap) remap-area=TEXT (if subdriver=remap) " +
+                "[exported=yes|no] [persistent=yes|no]" +
                 "  -- create a disk instance (privileged)",
                 "delete-instance name=TEXT  -- delete a disk instance (privileged)",
                 "link-child-instance parent=TEXT child=TEXT  -- link a child instance under a parent (privileged)",
@@ -242,6 +247,10 @@ public class CommandSchemaTests
                 "terminate-sync name=TEXT destination=TEXT  -- end the sync to one destination image of a mirror, leaving it corrupt (privileged)",
                 "throttle-sync name=TEXT destination=TEXT milliseconds-between-sync-io=N  -- change the delay between the I/Os of the sync a destination image of a mirror belongs to (privileged)",
                 "fracture-image name=TEXT image=TEXT [change-granularity=N]  -- stop I/O to a usable image of a mirror, tracking changed granules of change-granularity blocks (0: none) (privileged)",
+                "remap-format primary=TEXT secondary=TEXT area=TEXT [force=yes|no]  -- format the partitions primary and secondary as empty bad-block tables for the remap area area (force=1: even over listed bad blocks) (privileged)",
+                "list-remap-table name=TEXT [key=N]  -- return the bad-block table entry at key of a remap instance (or of a partition's remap), and the next key",
+                "force-remap name=TEXT block=BLOCKS  -- list block of the disk as bad in a remap instance's table: the next write remaps it (privileged)",
+                "recover-bad-block name=TEXT block=BLOCKS  -- try to bring a listed bad block of a remap instance's disk back into use (privileged)",
                 "help  -- list the commands",
                 "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
                 "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
@@ -249,6 +258,9 @@ public class CommandSchemaTests
                 "ioctl-subdriver subdriver=mirror name=TEXT command=terminate-sync destination=TEXT  -- end the sync to one destination image, leaving it corrupt (privileged)",
                 "ioctl-subdriver subdriver=mirror name=TEXT command=throttle-sync destination=TEXT milliseconds-between-sync-io=N  -- change the delay between the I/Os of a running sync (privileged)",
                 "ioctl-subdriver subdriver=mirror name=TEXT command=fracture-image image=TEXT [change-granularity=N]  -- stop I/O to a usable image, tracking changed granules (privileged)",
+                "ioctl-subdriver subdriver=remap name=TEXT command=list-remap-table [key=N]  -- return the bad-block table entry at key, and the next key",
+                "ioctl-subdriver subdriver=remap name=TEXT command=force-remap block=BLOCKS  -- list block of the disk as bad: the next write remaps it (privileged)",
+                "ioctl-subdriver subdriver=remap name=TEXT command=recover-bad-block block=BLOCKS  -- try to bring a listed bad block back into use (privileged)",
             ],
             lines);
     }
@@ -259,15 +271,20 @@ public class CommandSchemaTests
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(43, reply.Records.Count);
-        Assert.All(reply.Records.Take(37), record => Assert.Equal("command", record.Tag));
-        Assert.All(reply.Records.Skip(37), record => Assert.Equal("subdriver-command", record.Tag));
-        Assert.Equal("flush", reply.Records[37].Find("command"));
-        Assert.Equal("yes", reply.Records[37].Find("root"));
-        Assert.Equal("no", reply.Records[38].Find("root"));
-        Assert.Equal("mirror", reply.Records[39].Find("subdriver"));
-        Assert.Equal("sync-images", reply.Records[39].Find("command"));
-        Assert.Equal("yes", reply.Records[39].Find("root"));
+        Assert.Equal(50, reply.Records.Count);
+        Assert.All(reply.Records.Take(41), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(41), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[41].Find("command"));
+        Assert.Equal("yes", reply.Records[41].Find("root"));
+        Assert.Equal("no", reply.Records[42].Find("root"));
+        Assert.Equal("mirror", reply.Records[43].Find("subdriver"));
+        Assert.Equal("sync-images", reply.Records[43].Find("command"));
+        Assert.Equal("yes", reply.Records[43].Find("root"));
+        Assert.Equal("remap", reply.Records[47].Find("subdriver"));
+        Assert.Equal("list-remap-table", reply.Records[47].Find("command"));
+        Assert.Equal("no", reply.Records[47].Find("root"));
+        Assert.Equal("yes", reply.Records[48].Find("root"));
+        Assert.Equal("yes", reply.Records[49].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
         Assert.Equal("no", reply.Records[4].Find("root"));

@@ -43,8 +43,9 @@ public sealed class DiskCommandTests : DispatcherFixture
         Assert.Equal("1", reply.Find("errors"));
         Assert.True(long.Parse(reply.Find("read-time-us")!) >= 0);
         Assert.True(long.Parse(reply.Find("write-time-us")!) >= 0);
+        Assert.Equal("0", reply.Find("remapped-blocks"));
         Assert.Equal("2", Ok("dsk-usage name=a").Find("reads"));
-        Assert.Equal(7, reply.Fields.Count);
+        Assert.Equal(8, reply.Fields.Count);
     }
 
     [Fact]

@@ -82,11 +82,18 @@
 #define VDM_CMD_FAULT_CLEAR           41u
 #define VDM_CMD_FAULT_LIST            42u
 /* The mirror subdriver's commands (vdmmirr(7) IOCTLS), all privileged; also run as ioctl-subdriver commands
- * VDM_MIRROR_CMD_* with the same packet as the argument. 52 to 63 are reserved for the mirror. */
+ * VDM_MIRROR_CMD_* with the same packet as the argument. 52 to 55 are reserved for the mirror. */
 #define VDM_CMD_SYNC_IMAGES           48u
 #define VDM_CMD_TERMINATE_SYNC        49u
 #define VDM_CMD_THROTTLE_SYNC         50u
 #define VDM_CMD_FRACTURE_IMAGE        51u
+/* The remap subdriver's commands (vdmremap(7)): remap-format (admpdisk(1M)'s formatting of the bad-block tables,
+ * privileged); list-remap-table (open to all), force-remap and recover-bad-block (privileged), which are also its
+ * ioctl-subdriver commands VDM_REMAP_CMD_* with the same packet as the argument. 60 to 63 are reserved for it. */
+#define VDM_CMD_REMAP_FORMAT          56u
+#define VDM_CMD_LIST_REMAP_TABLE      57u
+#define VDM_CMD_FORCE_REMAP           58u
+#define VDM_CMD_RECOVER_BAD_BLOCK     59u
 
 /* ---- headers of the write/read front door ------------------------------------ */
 
@@ -117,7 +124,7 @@ struct vdm_instance_specifier {
     uint32_t id_system_id;
 };
 
-/* Subdriver attribute packets (vdmphys(7), vdmpart(7)); later issues add mirror and remap. */
+/* Subdriver attribute packets (vdmphys(7), vdmpart(7), vdmmirr(7), vdmremap(7)). */
 struct vdm_physical_attributes {
     uint32_t version;
     uint32_t flags;                /* out: VDM_PHYS_DIRECT | VDM_PHYS_BLOCK_DEVICE */
@@ -187,6 +194,45 @@ struct vdm_mirror_update_attributes {
     uint32_t milliseconds_between_sync_io;    /* in */
 };
 
+/* Remap subdriver (vdmremap(7)): three partitions of one disk, formatted with remap-format first. A remap
+ * instance has no size, is never exported and has nothing to update (update-attributes: EINVAL). */
+#define VDM_REMAP_MAX_TABLE_BLOCKS         2048     /* DG_VDMREMAP_MAX_REMAP_TABLE_BLOCKS: 512-byte blocks of a table */
+#define VDM_REMAP_TABLE_ENTRIES_PER_BLOCK  64       /* DG_VDMREMAP_TABLE_ENTRIES_PER_BLOCK */
+#define VDM_REMAP_MAX_BLOCKS_REMAPPABLE    131064   /* DG_VDMREMAP_MAX_BLOCKS_REMAPPABLE: entries of a table at most */
+#define VDM_REMAP_TABLE_IN_USE             1u       /* get-attributes: a table the instance reads and writes */
+#define VDM_REMAP_TABLE_FAILED             2u       /* get-attributes: a table given up on (the other one is used) */
+
+/* create-instance (member remap, dg_vdmremap_create_packet): the device numbers of the three partitions. */
+struct vdm_remap_create_attributes {
+    uint32_t version;
+    uint32_t primary_remap_table;             /* in: the primary bad-block table's partition */
+    uint32_t secondary_remap_table;           /* in: the secondary bad-block table's partition */
+    uint32_t remap_area;                      /* in: the remap area's partition */
+};
+
+/* get-attributes (member remap_get): the numbers of the text form's attributes. */
+struct vdm_remap_get_attributes {
+    uint32_t version;
+    uint32_t primary_table;                   /* out: device number of the primary table's partition */
+    uint32_t secondary_table;                 /* out */
+    uint32_t remap_area;                      /* out */
+    uint32_t unit_size;                       /* out: bytes of a remap unit (the disk's sector size) */
+    uint32_t area_blocks;                     /* out: units of the remap area */
+    uint32_t free_area_blocks;                /* out: units not used by a mapped or bad remap-area block */
+    uint32_t table_blocks;                    /* out: 512-byte blocks of each table */
+    uint32_t table_capacity;                  /* out: entries each table holds */
+    uint32_t entries;                         /* out: entries listed */
+    uint32_t unmapped;                        /* out: entries in each state */
+    uint32_t mapped;
+    uint32_t forced;
+    uint32_t pseudo;
+    uint32_t bad_remap;
+    uint32_t primary_table_state;             /* out: VDM_REMAP_TABLE_IN_USE or VDM_REMAP_TABLE_FAILED */
+    uint32_t secondary_table_state;           /* out */
+    uint32_t reserved;
+    uint64_t sequence;                        /* out: the tables' update sequence */
+};
+
 union vdm_subdriver_attributes {
     struct vdm_physical_attributes      physical;
     struct vdm_partition_attributes     partition;
@@ -194,6 +240,8 @@ union vdm_subdriver_attributes {
     struct vdm_mirror_create_attributes mirror;         /* create-instance */
     struct vdm_mirror_get_attributes    mirror_get;     /* get-attributes */
     struct vdm_mirror_update_attributes mirror_update;  /* update-attributes */
+    struct vdm_remap_create_attributes  remap;          /* create-instance */
+    struct vdm_remap_get_attributes     remap_get;      /* get-attributes */
     uint8_t                             raw[1056];
 };
 
@@ -236,8 +284,19 @@ struct vdm_mirror_child_role {
     uint8_t  reserved[16];
 };
 
+/* A remap instance's child (vdmremap(7) dg_vdmremap_get_child_packet): filled by get-child-instance when
+ * parent_subdriver_id is VDM_SUBDRIVER_REMAP. */
+#define VDM_REMAP_PRIMARY_TABLE_CHILD    1u
+#define VDM_REMAP_SECONDARY_TABLE_CHILD  2u
+#define VDM_REMAP_REMAP_AREA_CHILD       3u
+struct vdm_remap_child_role {
+    uint32_t version;
+    uint32_t child_type;           /* out: VDM_REMAP_PRIMARY_TABLE_CHILD, _SECONDARY_TABLE_CHILD or _REMAP_AREA_CHILD */
+};
+
 union vdm_child_role {
     struct vdm_mirror_child_role mirror;
+    struct vdm_remap_child_role  remap;
     uint8_t raw[64];
 };
 
@@ -319,7 +378,8 @@ struct vdm_dsk_get_packet {
     uint32_t cylinders;            /* out */
 };
 
-/* DSKIOCUSAGE: the I/O statistics. */
+/* DSKIOCUSAGE: the I/O statistics, and the blocks remapped by bad-block remapping (0 without a remap).
+ * A remap instance answers neither DSKIOCGET nor DSKIOCUSAGE (ENOTSUP). */
 struct vdm_dsk_usage_packet {
     uint32_t version;
     uint32_t device_number;
@@ -330,6 +390,7 @@ struct vdm_dsk_usage_packet {
     uint64_t errors;
     uint64_t read_time_us;
     uint64_t write_time_us;
+    uint64_t remapped_blocks;      /* mapped bad blocks inside the instance (a partition with a remap linked) */
 };
 
 /* DSKIOCGETADDRESS: where a block lives, from the instance down to the physical disk. */
@@ -623,6 +684,60 @@ struct vdm_mirror_fracture_image_packet {
     uint32_t image_device_number;            /* in */
 };
 
+/* ---- the remap's commands (vdmremap(7)) -------------------------------------------------- */
+
+/* Each of list-remap-table, force-remap and recover-bad-block is issued as VDM_IOC_<COMMAND> on vdm (device_number
+ * names the remap instance; for list-remap-table also a partition with a remap linked, which names its remap) or
+ * on a remapped partition's own file (device_number 0, list-remap-table only), or as VDM_IOC_IOCTL_SUBDRIVER with
+ * subdriver VDM_SUBDRIVER_REMAP, command VDM_REMAP_CMD_<COMMAND> and the same packet as the argument (its
+ * device_number 0: instance_device_number names the remap instance). Block numbers are 512-byte blocks of the disk. */
+
+/* Bad-block entry states (the status of list-remap-table). */
+#define VDM_REMAP_UNMAPPED_BB_ENTRY   1u   /* noticed by a failed read; the next write remaps it */
+#define VDM_REMAP_MAPPED_BB_ENTRY     2u   /* remapped to remap_index of the remap area */
+#define VDM_REMAP_FORCED_BB_ENTRY     3u   /* listed by the operator (force-remap) */
+#define VDM_REMAP_PSEUDO_BB_ENTRY     4u   /* contents undetermined */
+#define VDM_REMAP_BAD_REMAP_BB_ENTRY  5u   /* a bad block of the remap area, mapped to itself */
+
+/* remap-format: write empty bad-block tables on primary_table and secondary_table for the remap area remap_area
+ * (three partitions of one disk, not in a remap instance); EEXIST when a table lists bad blocks and force is 0. */
+struct vdm_remap_format_packet {
+    uint32_t version;
+    uint32_t force;                /* in: 1 = format over tables that list bad blocks */
+    uint32_t primary_table;        /* in: device numbers of the partitions */
+    uint32_t secondary_table;      /* in */
+    uint32_t remap_area;           /* in */
+    uint32_t table_capacity;       /* out: entries each table holds */
+    uint64_t area_blocks;          /* out: units of the remap area */
+};
+
+/* list-remap-table (dg_vdmremap_list_remap_table): the entry at key, sorted by bad block; key is advanced; ENOENT
+ * after the last. The listing can shift when blocks are remapped between calls. */
+struct vdm_list_remap_table_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t key;                  /* in/out: 0 to start */
+    uint32_t status;               /* out: VDM_REMAP_*_BB_ENTRY */
+    int64_t  bad_block;            /* out: 512-byte block of the disk */
+    int64_t  remap_index;          /* out: block of the remap area (remap units), -1 when not mapped */
+};
+
+/* force-remap (dg_vdmremap_force_remap): list block_number as Forced; the next write maps it. EINVAL outside the
+ * disk, outside every remapped partition, or already listed; ENOSPC table full. */
+struct vdm_force_remap_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint64_t block_number;         /* in */
+};
+
+/* recover-bad-block (dg_vdmremap_recover_block): write the block's data back to it and read it back; on success the
+ * entry is removed. ENOENT no entry; EIO still bad. */
+struct vdm_recover_block_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint64_t block_number;         /* in */
+};
+
 /* ---- subdriver commands (the command field of struct vdm_ioctl_subdriver_packet) --- */
 
 /* Physical subdriver. flush: fdatasync of the backing file (privileged; no argument).
@@ -635,6 +750,11 @@ struct vdm_mirror_fracture_image_packet {
 #define VDM_MIRROR_CMD_TERMINATE_SYNC  2u
 #define VDM_MIRROR_CMD_THROTTLE_SYNC   3u
 #define VDM_MIRROR_CMD_FRACTURE_IMAGE  4u
+
+/* Remap subdriver: the commands above, each with its packet as the argument (list open to all, the others privileged). */
+#define VDM_REMAP_CMD_LIST_REMAP_TABLE   1u
+#define VDM_REMAP_CMD_FORCE_REMAP        2u
+#define VDM_REMAP_CMD_RECOVER_BAD_BLOCK  3u
 
 struct vdm_physical_info {
     uint32_t version;
@@ -686,5 +806,9 @@ struct vdm_physical_info {
 #define VDM_IOC_TERMINATE_SYNC        _IOWR(VDM_IOC_TYPE, VDM_CMD_TERMINATE_SYNC, struct vdm_mirror_terminate_sync_packet)
 #define VDM_IOC_THROTTLE_SYNC         _IOWR(VDM_IOC_TYPE, VDM_CMD_THROTTLE_SYNC, struct vdm_mirror_throttle_sync_packet)
 #define VDM_IOC_FRACTURE_IMAGE        _IOWR(VDM_IOC_TYPE, VDM_CMD_FRACTURE_IMAGE, struct vdm_mirror_fracture_image_packet)
+#define VDM_IOC_REMAP_FORMAT          _IOWR(VDM_IOC_TYPE, VDM_CMD_REMAP_FORMAT, struct vdm_remap_format_packet)
+#define VDM_IOC_LIST_REMAP_TABLE      _IOWR(VDM_IOC_TYPE, VDM_CMD_LIST_REMAP_TABLE, struct vdm_list_remap_table_packet)
+#define VDM_IOC_FORCE_REMAP           _IOWR(VDM_IOC_TYPE, VDM_CMD_FORCE_REMAP, struct vdm_force_remap_packet)
+#define VDM_IOC_RECOVER_BAD_BLOCK     _IOWR(VDM_IOC_TYPE, VDM_CMD_RECOVER_BAD_BLOCK, struct vdm_recover_block_packet)
 
 #endif /* VDMFUSE_VDM_H */

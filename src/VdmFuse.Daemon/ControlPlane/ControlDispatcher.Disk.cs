@@ -13,7 +13,9 @@ public sealed partial class ControlDispatcher
 
     private ControlReply DskGet(ControlCommand command)
     {
-        var geometry = _registry.Get(command.Get("name")).GetGeometry();
+        var instance = _registry.Get(command.Get("name"));
+        RefuseDiskCommandOnRemap(instance, "DSKIOCGET");
+        var geometry = instance.GetGeometry();
         return ControlReply.Ok(
             ("total-blocks", N(geometry.TotalBlocks)),
             ("sector-size", N(geometry.SectorSize)),
@@ -24,7 +26,9 @@ public sealed partial class ControlDispatcher
 
     private ControlReply DskUsage(ControlCommand command)
     {
-        var statistics = _registry.Get(command.Get("name")).Statistics;
+        var instance = _registry.Get(command.Get("name"));
+        RefuseDiskCommandOnRemap(instance, "DSKIOCUSAGE");
+        var statistics = instance.Statistics;
         return ControlReply.Ok(
             ("reads", N(statistics.Reads)),
             ("writes", N(statistics.Writes)),
@@ -32,7 +36,8 @@ public sealed partial class ControlDispatcher
             ("blocks-written", N(statistics.BytesWritten / BlockSize)),
             ("errors", N(statistics.Errors)),
             ("read-time-us", N(Microseconds(statistics.ReadTicks))),
-            ("write-time-us", N(Microseconds(statistics.WriteTicks))));
+            ("write-time-us", N(Microseconds(statistics.WriteTicks))),
+            ("remapped-blocks", N(instance.RemappedBlocks)));
     }
 
     private ControlReply DskGetAddress(ControlCommand command)

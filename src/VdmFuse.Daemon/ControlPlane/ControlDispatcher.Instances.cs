@@ -31,6 +31,10 @@ public sealed partial class ControlDispatcher
         {
             throw new ErrnoException(Errno.EINVAL, $"field '{mirrorField}' does not apply to subdriver {subdriver} (only to mirror; instance '{name}')");
         }
+        if (subdriver != "remap" && RemapCreateFields.FirstOrDefault(command.Has) is { } remapField)
+        {
+            throw new ErrnoException(Errno.EINVAL, $"field '{remapField}' does not apply to subdriver {subdriver} (only to remap; instance '{name}')");
+        }
         if (persistent)
         {
             CheckCanRecord(subdriver, name, command, door);
@@ -41,8 +45,9 @@ public sealed partial class ControlDispatcher
             "partition" => CreatePartition(command, name, exported),
             "fault" => CreateFault(command, name, exported),
             "mirror" => CreateMirror(command, name, exported, persistent),
+            "remap" => CreateRemap(command, name),
             _ => throw new ErrnoException(Errno.EINVAL,
-                $"unknown subdriver '{subdriver}' (this daemon creates physical, partition, mirror and fault instances)"),
+                $"unknown subdriver '{subdriver}' (this daemon creates physical, partition, mirror, remap and fault instances)"),
         };
         if (persistent)
         {
@@ -124,7 +129,7 @@ public sealed partial class ControlDispatcher
             throw new ErrnoException(Errno.ENOTSUP,
                 $"only {string.Join(" and ", InstanceRecords.Recordable)} instances can be persistent, not {subdriver} instance '{name}'");
         }
-        var built = new[] { "child", "remap" }.Select(command.GetOptional)
+        var built = new[] { "child", "remap", "primary-table", "secondary-table", "remap-area" }.Select(command.GetOptional)
             .Concat((command.GetOptional("images") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         foreach (var child in built)
         {

@@ -132,6 +132,8 @@ public sealed partial class ControlDispatcher
         ControlVerbs.FaultClear => FaultClear(command),
         ControlVerbs.FaultList => FaultList(command),
         ControlVerbs.SyncImages or ControlVerbs.TerminateSync or ControlVerbs.ThrottleSync or ControlVerbs.FractureImage => MirrorCommand(command),
+        ControlVerbs.RemapFormat => RemapFormat(command),
+        ControlVerbs.ListRemapTable or ControlVerbs.ForceRemap or ControlVerbs.RecoverBadBlock => RemapCommand(command),
         _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
     };
 

@@ -105,7 +105,7 @@ public class PacketCodecErrorTests
         { "get-child-instance: reserved bytes at offset 44 must be zero", PacketBytes.Request(5, 112).U32(16 + 8, 2).U32(16 + 44, 1) },
         { "get-instances: field 'name' (offset 16) is not an input of get-instances and must be zero", PacketBytes.Request(9, 104).Text(16 + 16, "x") },
         { "dsk-get: field 'cylinders' (offset 28) is not an input of dsk-get and must be zero", PacketBytes.Request(16, 32).U32(20, 1).U32(16 + 28, 1) },
-        { "dsk-usage: field 'errors' (offset 40) is not an input of dsk-usage and must be zero", PacketBytes.Request(17, 64).U32(20, 1).U64(16 + 40, 1) },
+        { "dsk-usage: field 'errors' (offset 40) is not an input of dsk-usage and must be zero", PacketBytes.Request(17, 72).U32(20, 1).U64(16 + 40, 1) },
         { "dsk-get-address: field 'levels' (offset 24) is not an input of dsk-get-address and must be zero", PacketBytes.Request(18, 152).U32(20, 1).Raw(16 + 150, 1) },
         { "dsk-get-address: field 'block' is out of range: '9223372036854775808'", PacketBytes.Request(18, 152).U32(20, 1).U64(16 + 8, 1UL << 63) },
     };

@@ -176,12 +176,49 @@ public class PacketCodecGoldenTests
     [Fact]
     public void DskUsage_MatchesGoldenBytes()
     {
-        var request = PacketBytes.Request(17, 64).U32(16 + 4, 3);
-        var reply = PacketBytes.Reply(17, 64).U32(280 + 4, 3).U64(280 + 8, 10).U64(280 + 16, 20).U64(280 + 24, 80).U64(280 + 32, 160)
-            .U64(280 + 40, 1).U64(280 + 48, 5000000000).U64(280 + 56, 7);
+        var request = PacketBytes.Request(17, 72).U32(16 + 4, 3);
+        var reply = PacketBytes.Reply(17, 72).U32(280 + 4, 3).U64(280 + 8, 10).U64(280 + 16, 20).U64(280 + 24, 80).U64(280 + 32, 160)
+            .U64(280 + 40, 1).U64(280 + 48, 5000000000).U64(280 + 56, 7).U64(280 + 64, 2);
         AssertGolden(request, "dsk-usage name=3",
-            "ok reads=10 writes=20 blocks-read=80 blocks-written=160 errors=1 read-time-us=5000000000 write-time-us=7", reply,
-            "ok reads=10 writes=20 blocks-read=80 blocks-written=160 errors=1 read-time-us=5000000000 write-time-us=7");
+            "ok reads=10 writes=20 blocks-read=80 blocks-written=160 errors=1 read-time-us=5000000000 write-time-us=7 remapped-blocks=2", reply,
+            "ok reads=10 writes=20 blocks-read=80 blocks-written=160 errors=1 read-time-us=5000000000 write-time-us=7 remapped-blocks=2");
+    }
+
+    [Fact]
+    public void CreateInstance_Remap_MatchesGoldenBytes()
+    {
+        var request = PacketBytes.Request(1, 1144).U32(16 + 4, 4).Text(16 + 8, ".Remap").U32(16 + 72, 1).U32(16 + 76, 1)
+            .U32(16 + 92, 3).U32(16 + 96, 5).U32(16 + 100, 4);
+        var reply = PacketBytes.Reply(1, 1144).Raw(280, request.Packet(16).ToArray()).U32(280 + 80, 9);
+        AssertGolden(request, "create-instance subdriver=remap name=.Remap persistent=1 exported=0 primary-table=3 secondary-table=5 remap-area=4",
+            "ok device-number=9", reply, "ok device-number=9");
+    }
+
+    [Fact]
+    public void ListRemapTable_MatchesGoldenBytes()
+    {
+        var request = PacketBytes.Request(57, 32).U32(16 + 4, 9).U32(16 + 8, 1);
+        var reply = PacketBytes.Reply(57, 32).U32(280 + 4, 9).U32(280 + 8, 2).U32(280 + 12, 1).U64(280 + 16, 4100).U64(280 + 24, ulong.MaxValue);
+        AssertGolden(request, "list-remap-table name=9 key=1",
+            "ok bad-block=4100 remap-index=-1 status=unmapped key=2", reply,
+            "ok key=2 status=unmapped bad-block=4100 remap-index=-1");
+    }
+
+    [Fact]
+    public void RemapFormat_MatchesGoldenBytes()
+    {
+        var request = PacketBytes.Request(56, 32).U32(16 + 8, 3).U32(16 + 12, 5).U32(16 + 16, 4);
+        var reply = PacketBytes.Reply(56, 32).U32(280 + 8, 3).U32(280 + 12, 5).U32(280 + 16, 4).U32(280 + 20, 504).U64(280 + 24, 64);
+        AssertGolden(request, "remap-format primary=3 secondary=5 area=4",
+            "ok table-capacity=504 area-blocks=64", reply, "ok table-capacity=504 area-blocks=64");
+    }
+
+    [Fact]
+    public void ForceRemapAsSubdriverCommand_MatchesGoldenBytes()
+    {
+        var request = PacketBytes.Request(8, 1040).U32(16 + 4, 4).U32(16 + 8, 9).U32(16 + 12, 2).U64(16 + 16 + 8, 4104);
+        var reply = PacketBytes.Reply(8, 1040).Raw(280, request.Packet(16).ToArray());
+        AssertGolden(request, "ioctl-subdriver subdriver=remap name=9 command=force-remap block=4104", "ok", reply, "ok");
     }
 
     [Fact]

@@ -74,6 +74,21 @@ public class PacketCodecRoundTripTests
         "throttle-sync name=3 milliseconds-between-sync-io=0 destination=4294967294",
         "fracture-image name=3 change-granularity=1 image=4",
         "fracture-image name=3 image=4",
+        "create-instance subdriver=remap name=r0 exported=0 primary-table=4 secondary-table=5 remap-area=6",
+        "create-instance subdriver=remap name=r1 persistent=1 primary-table=4294967294 secondary-table=5 remap-area=6",
+        "get-child-instance parent-subdriver=remap parent=7 available=1 key=2",
+        "update-attributes name=7 subdriver=remap",
+        "remap-format force=1 primary=4 secondary=5 area=6",
+        "remap-format primary=4 secondary=5 area=6",
+        "list-remap-table name=7",
+        "list-remap-table name=2 key=4294967295",
+        "force-remap name=7 block=18014398509481983",
+        "force-remap name=7 block=0",
+        "recover-bad-block name=7 block=4096",
+        "ioctl-subdriver subdriver=remap name=7 command=list-remap-table key=3",
+        "ioctl-subdriver subdriver=remap name=7 command=list-remap-table",
+        "ioctl-subdriver subdriver=remap name=7 command=force-remap block=4100",
+        "ioctl-subdriver subdriver=remap name=7 command=recover-bad-block block=4100",
     ];
 
     public static TheoryData<string> CanonicalCommands => new(CanonicalLines);
@@ -161,6 +176,24 @@ public class PacketCodecRoundTripTests
             ("throttle-sync name=3 destination=5 milliseconds-between-sync-io=5", "ok"),
             ("fracture-image name=3 image=5", "ok"),
             ("ioctl-subdriver subdriver=mirror name=3 command=fracture-image image=5", "ok"),
+            ("create-instance subdriver=remap name=r primary-table=4 secondary-table=5 remap-area=6", "ok device-number=7"),
+            ("dsk-usage name=1", "ok reads=1 writes=2 blocks-read=3 blocks-written=4 errors=5 read-time-us=6 write-time-us=7 remapped-blocks=18446744073709551615"),
+            ("get-attributes name=7", "ok subdriver=remap primary-table-device-number=4 secondary-table-device-number=5 remap-area-device-number=6 unit-size=512 area-blocks=64 " +
+                "free-area-blocks=63 table-blocks=8 table-capacity=504 entries=3 unmapped=1 mapped=1 forced=0 pseudo=0 bad-remap=1 primary-table-state=in-use " +
+                "secondary-table-state=failed sequence=18446744073709551615"),
+            ("get-child-instance parent-subdriver=remap parent=7 available=1", "ok key=1 device-number-used=1 device-number=4 child-subdriver=partition child-type=primary-table"),
+            ("get-child-instance parent-subdriver=remap parent=7 available=1 key=1", "ok key=2 device-number-used=1 device-number=5 child-subdriver=partition child-type=secondary-table"),
+            ("get-child-instance parent-subdriver=remap parent=7 available=1 key=2", "ok key=3 device-number-used=0 id-generation=1 id-system-id=2 child-type=remap-area"),
+            ("remap-format primary=4 secondary=5 area=6", "ok table-capacity=504 area-blocks=64"),
+            ("list-remap-table name=7", "ok key=1 status=mapped bad-block=4100 remap-index=0"),
+            ("list-remap-table name=7 key=1", "ok key=2 status=unmapped bad-block=9223372036854775807 remap-index=-1"),
+            ("list-remap-table name=7 key=2", "ok key=3 status=bad-remap bad-block=0 remap-index=-9223372036854775808"),
+            ("list-remap-table name=7 key=3", "ok key=4 status=forced bad-block=1 remap-index=-1"),
+            ("list-remap-table name=7 key=4", "ok key=5 status=pseudo bad-block=1 remap-index=-1"),
+            ("ioctl-subdriver subdriver=remap name=7 command=list-remap-table key=9", "ok key=10 status=mapped bad-block=4100 remap-index=63"),
+            ("force-remap name=7 block=4100", "ok"),
+            ("recover-bad-block name=7 block=4100", "ok"),
+            ("ioctl-subdriver subdriver=remap name=7 command=force-remap block=4100", "ok"),
         };
         foreach (var (line, text) in cases)
         {

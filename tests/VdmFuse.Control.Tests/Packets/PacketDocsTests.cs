@@ -87,7 +87,7 @@ public class PacketDocsTests
         PacketMapping.Subdriver => ", subdriver id as its name, 0 = not given",
         PacketMapping.SubdriverCommand => ", the subdriver's command number as its name",
         PacketMapping.Text => ", NUL-terminated, empty = not given",
-        PacketMapping.SignedNumber => ", signed (-1 = no test)",
+        PacketMapping.SignedNumber => ", signed",
         PacketMapping.DeviceList => ", comma list of device numbers, count in the field before",
         _ => "",
     };

@@ -44,6 +44,22 @@ public class PacketLayoutHeaderTests
         ["VDM_MIRROR_CMD_TERMINATE_SYNC"] = MirrorCommand("terminate-sync"),
         ["VDM_MIRROR_CMD_THROTTLE_SYNC"] = MirrorCommand("throttle-sync"),
         ["VDM_MIRROR_CMD_FRACTURE_IMAGE"] = MirrorCommand("fracture-image"),
+        ["VDM_REMAP_CMD_LIST_REMAP_TABLE"] = RemapCommand("list-remap-table"),
+        ["VDM_REMAP_CMD_FORCE_REMAP"] = RemapCommand("force-remap"),
+        ["VDM_REMAP_CMD_RECOVER_BAD_BLOCK"] = RemapCommand("recover-bad-block"),
+        ["VDM_REMAP_PRIMARY_TABLE_CHILD"] = VdmAbi.RemapPrimaryTableChild,
+        ["VDM_REMAP_SECONDARY_TABLE_CHILD"] = VdmAbi.RemapSecondaryTableChild,
+        ["VDM_REMAP_REMAP_AREA_CHILD"] = VdmAbi.RemapAreaChild,
+        ["VDM_REMAP_UNMAPPED_BB_ENTRY"] = VdmAbi.RemapUnmappedEntry,
+        ["VDM_REMAP_MAPPED_BB_ENTRY"] = VdmAbi.RemapMappedEntry,
+        ["VDM_REMAP_FORCED_BB_ENTRY"] = VdmAbi.RemapForcedEntry,
+        ["VDM_REMAP_PSEUDO_BB_ENTRY"] = VdmAbi.RemapPseudoEntry,
+        ["VDM_REMAP_BAD_REMAP_BB_ENTRY"] = VdmAbi.RemapBadRemapEntry,
+        ["VDM_REMAP_TABLE_IN_USE"] = VdmAbi.RemapTableInUse,
+        ["VDM_REMAP_TABLE_FAILED"] = VdmAbi.RemapTableFailed,
+        ["VDM_REMAP_MAX_TABLE_BLOCKS"] = (ulong)VdmAbi.RemapMaxTableBlocks,
+        ["VDM_REMAP_TABLE_ENTRIES_PER_BLOCK"] = (ulong)VdmAbi.RemapTableEntriesPerBlock,
+        ["VDM_REMAP_MAX_BLOCKS_REMAPPABLE"] = (ulong)VdmAbi.RemapMaxBlocksRemappable,
         ["VDM_PHYS_DIRECT"] = VdmAbi.PhysDirect,
         ["VDM_PHYS_BLOCK_DEVICE"] = VdmAbi.PhysBlockDevice,
         ["VDM_IOC_TYPE"] = VdmAbi.IoctlType,
@@ -62,6 +78,9 @@ public class PacketLayoutHeaderTests
         ["struct vdm_mirror_get_attributes"] = 40,
         ["struct vdm_mirror_update_attributes"] = 20,
         ["struct vdm_mirror_child_role"] = 64,
+        ["struct vdm_remap_create_attributes"] = 16,
+        ["struct vdm_remap_get_attributes"] = 80,
+        ["struct vdm_remap_child_role"] = 8,
         ["union vdm_subdriver_attributes"] = 1056,
         ["union vdm_child_role"] = 64,
         ["struct vdm_physical_info"] = 1024,
@@ -200,6 +219,9 @@ public class PacketLayoutHeaderTests
         Assert.Equal(CommandSchema.Commands.Select(c => c.Verb).Where(verb => verb != "help").Order(),
             PacketLayouts.Commands.Select(layout => layout.Verb).Order());
     }
+
+    private static ulong RemapCommand(string command) =>
+        CommandTable.SubdriverCommands.Single(c => c.Subdriver == "remap" && c.Command == command).Number;
 
     private static ulong MirrorCommand(string command) =>
         CommandTable.SubdriverCommands.Single(c => c.Subdriver == "mirror" && c.Command == command).Number;
