@@ -51,6 +51,11 @@ public sealed class VdmAdm
           vdmadm sync m0 --all                  (every corrupt image from a usable one)
           vdmadm mirror status m0               (images, states, sync progress, rate)
           vdmadm throttle-sync m0 b 10          (terminate-sync m0 b, fracture m0 b)
+          vdmadm remap format --primary pt --secondary st --area ra
+          vdmadm create remap r0 --primary pt --secondary st --area ra --persistent
+          vdmadm link p0 r0                     (bad-block remapping for partition p0)
+          vdmadm remap list r0                  (remap force r0 BLOCK, remap recover r0 BLOCK)
+          vdmadm remap status r0
           vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
 
         Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
@@ -116,6 +121,7 @@ public sealed class VdmAdm
         Root.Add(MirrorCommands.BuildTerminateSync(runner));
         Root.Add(MirrorCommands.BuildThrottleSync(runner));
         Root.Add(MirrorCommands.BuildFracture(runner));
+        Root.Add(RemapCommands.Build(runner));
         Root.Add(HelpCommand.Build(runner, Run));
         Root.SetAction(_ => Run(["--help"]));
     }

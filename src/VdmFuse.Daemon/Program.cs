@@ -92,6 +92,8 @@ public static class Program
             using var host = new DaemonHost(config, options);
             try
             {
+                // A test hook (docs/DAEMON.md): VDMFUSE_CRASH_POINT=remap-between-tables.
+                CrashPoints.InstallFromEnvironment();
                 host.Prepare();
             }
             catch (DaemonStartException e)

@@ -6,7 +6,7 @@ using VdmFuse.Control;
 
 namespace VdmFuse.Cli.Commands;
 
-/// <summary><c>vdmadm create physical|partition|fault|mirror ...</c>: <c>create-instance</c>.</summary>
+/// <summary><c>vdmadm create physical|partition|fault|mirror|remap ...</c>: <c>create-instance</c>.</summary>
 internal static class CreateCommand
 {
     public static Command Build(CommandRunner runner)
@@ -16,6 +16,42 @@ internal static class CreateCommand
         command.Add(Partition(runner));
         command.Add(Fault(runner));
         command.Add(Mirror(runner));
+        command.Add(Remap(runner));
+        return command;
+    }
+
+    private static Command Remap(CommandRunner runner)
+    {
+        var name = InstanceArguments.Instance("NAME", "The new remap instance's name");
+        var primary = RemapCommands.PrimaryOption();
+        var secondary = RemapCommands.SecondaryOption();
+        var area = RemapCommands.AreaOption();
+        var persistent = new Option<bool>("--persistent")
+        {
+            Description = "Record the instance in the configuration database so that it comes back at every start; its three partitions must be persistent too",
+        };
+        var command = new Command("remap",
+            "Create the remap instance of a disk over three partitions of it formatted with 'vdmadm remap format' (vdmremap(7)); " +
+            "link it under a partition of the disk to remap its bad blocks. It has no size and is not exported")
+        {
+            name, primary, secondary, area, persistent,
+        };
+        runner.SetAction(command, (parse, context) =>
+        {
+            var fields = new List<ControlField>
+            {
+                new("subdriver", "remap"),
+                new("name", parse.GetRequiredValue(name)),
+                new("primary-table", parse.GetRequiredValue(primary)),
+                new("secondary-table", parse.GetRequiredValue(secondary)),
+                new("remap-area", parse.GetRequiredValue(area)),
+            };
+            if (parse.GetValue(persistent))
+            {
+                fields.Add(ControlField.From("persistent", true));
+            }
+            return Created(context, fields);
+        }, textOnly: true);
         return command;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using VdmFuse.Engine;
 using VdmFuse.Engine.Metadata;
 using VdmFuse.Engine.Mirror;
+using VdmFuse.Engine.Remap;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.Persistence;
@@ -16,12 +17,13 @@ public static class InstanceRecords
     public const string RegionSizeKey = "region-size";
 
     /// <summary>The subdrivers whose instances can be recorded.</summary>
-    public static IReadOnlyList<string> Recordable { get; } = ["physical", "partition", "mirror"];
+    public static IReadOnlyList<string> Recordable { get; } = ["physical", "partition", "mirror", "remap"];
 
     /// <summary>
     /// The record of <paramref name="instance"/>: physical {path}; partition {start, size} (512-byte blocks) with
     /// its child and its remap (when linked) as children; mirror {the four settings, region-size} with its images
-    /// (present or missing) as children, in order.
+    /// (present or missing) as children, in order; remap {} with its primary table, secondary table and remap area
+    /// as children, in that order (its entries live in the tables on disk, never in the record).
     /// </summary>
     /// <exception cref="ErrnoException">ENOTSUP: a subdriver whose instances cannot be recorded.</exception>
     public static ConfigInstanceRecord ToRecord(DiskInstance instance)
@@ -30,6 +32,11 @@ public static class InstanceRecords
         if (instance is MirrorDisk mirror)
         {
             return MirrorRecord(mirror);
+        }
+        if (instance is RemapDisk remap)
+        {
+            return new ConfigInstanceRecord(remap.Name, remap.Subdriver, remap.DeviceNumber, Exported: false,
+                new Dictionary<string, string>(StringComparer.Ordinal), [remap.PrimaryTable.Name, remap.SecondaryTable.Name, remap.Area.Name]);
         }
         var attributes = instance.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
         Dictionary<string, string> kept = instance.Subdriver switch
@@ -47,13 +54,19 @@ public static class InstanceRecords
     /// Re-creates the instance <paramref name="record"/> describes, with its device number; the instances it is
     /// built on must exist, except a mirror's images: those absent are passed as missing, and the mirror re-opens
     /// its states from the journal <paramref name="openMirrorJournal"/> gives for its name (then an automatic sync
-    /// starts when a crash left its images out of date).
+    /// starts when a crash left its images out of date). A remap instance reads its entries back from its tables
+    /// and is never exported.
     /// </summary>
     /// <param name="registry">Where the instance is created.</param>
     /// <param name="record">The record.</param>
     /// <param name="openMirrorJournal">Opens the journal of a persistent mirror by name; required for a mirror's record.</param>
-    /// <exception cref="ErrnoException">The instance cannot be re-created (a missing image, a missing child), with the reason.</exception>
-    public static DiskInstance Recreate(InstanceRegistry registry, ConfigInstanceRecord record, Func<string, IMirrorJournal>? openMirrorJournal = null)
+    /// <param name="unlinkedExtras">
+    /// When given, a partition's extra child (its remap) that does not exist or cannot be linked again does not fail
+    /// the partition: it is re-created without it and the reason is added here. When null, that fails.
+    /// </param>
+    /// <exception cref="ErrnoException">The instance cannot be re-created (a missing image, a missing child, unreadable remap tables), with the reason.</exception>
+    public static DiskInstance Recreate(InstanceRegistry registry, ConfigInstanceRecord record, Func<string, IMirrorJournal>? openMirrorJournal = null,
+        ICollection<string>? unlinkedExtras = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(record);
@@ -70,15 +83,60 @@ public static class InstanceRecords
                     record.Exported, record.DeviceNumber);
                 foreach (var extra in record.Children.Skip(1))
                 {
-                    registry.LinkChild(record.Name, extra);
+                    LinkExtra(registry, record.Name, extra, unlinkedExtras);
                 }
                 return partition;
+            case "remap":
+                return RecreateRemap(registry, record);
             case "mirror":
                 return RecreateMirror(registry, record, openMirrorJournal
                     ?? throw new ErrnoException(Errno.ENOTSUP, $"persistent mirror '{record.Name}' cannot be re-created without its journal"));
             default:
                 throw new ErrnoException(Errno.ENOTSUP, $"the record of '{record.Name}' names subdriver '{record.Subdriver}', which this daemon cannot re-create");
         }
+    }
+
+    /// <summary>
+    /// Links <paramref name="extra"/> (a remap) under partition <paramref name="partition"/> again; when
+    /// <paramref name="unlinked"/> is given, a failure is added to it instead of thrown.
+    /// </summary>
+    /// <exception cref="ErrnoException">The extra child does not exist or refuses the link, and <paramref name="unlinked"/> is null.</exception>
+    public static void LinkExtra(InstanceRegistry registry, string partition, string extra, ICollection<string>? unlinked)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        try
+        {
+            if (!registry.TryGet(extra, out var instance) || instance.Name != extra)
+            {
+                throw new ErrnoException(Errno.ENOENT, $"its remap '{extra}' does not exist");
+            }
+            registry.LinkChild(partition, extra);
+        }
+        catch (ErrnoException e) when (unlinked is not null)
+        {
+            unlinked.Add($"partition '{partition}' was re-created without its remap '{extra}' (its I/O is not remapped): {e.Message}");
+        }
+    }
+
+    /// <summary>The remap instance over its three recorded partitions (primary table, secondary table, remap area), registered unexported.</summary>
+    private static RemapDisk RecreateRemap(InstanceRegistry registry, ConfigInstanceRecord record)
+    {
+        if (record.Children.Count != 3)
+        {
+            throw new ErrnoException(Errno.EINVAL,
+                $"the record of remap instance '{record.Name}' names {record.Children.Count} children; a remap instance has three (primary table, secondary table, remap area)");
+        }
+        var remap = new RemapDisk(record.Name, registry.Get(record.Children[0]), registry.Get(record.Children[1]), registry.Get(record.Children[2]));
+        try
+        {
+            registry.Register(remap, exported: false, record.DeviceNumber);
+        }
+        catch
+        {
+            remap.Dispose();
+            throw;
+        }
+        return remap;
     }
 
     private static ConfigInstanceRecord MirrorRecord(MirrorDisk mirror)

@@ -330,13 +330,17 @@ public sealed class PersistentConfiguration
     }
 
     /// <summary>
-    /// Re-creates every recorded instance that does not exist, children first; one that fails is logged and the
-    /// others are still re-created (a mirror without the images that failed: they are missing). The first failure
-    /// (or difference) is the reason returned. A missing image of a mirror that exists again rejoins it (corrupt).
+    /// Re-creates every recorded instance that does not exist, children first (a remap instance after its three
+    /// partitions and before the partitions it is linked under); one that fails is logged and the others are still
+    /// re-created (a mirror without the images that failed: they are missing; a partition without its remap when
+    /// the remap failed: its I/O is not remapped). The first failure (or difference) is the reason returned. A
+    /// missing image of a mirror that exists again rejoins it (corrupt), and a remap that exists again is linked
+    /// back under the recorded partitions that lack it.
     /// </summary>
     private string? RecreateMissing(ConfigState state)
     {
         var pending = new List<ConfigInstanceRecord>();
+        var lackingRemap = new List<ConfigInstanceRecord>();
         string? problem = null;
         foreach (var record in state.Instances)
         {
@@ -345,6 +349,11 @@ public sealed class PersistentConfiguration
                 var held = InstanceRecords.ToRecord(existing);
                 if (!held.SameAs(record))
                 {
+                    if (LacksOnlyExtras(held, record))
+                    {
+                        lackingRemap.Add(record);
+                        continue;
+                    }
                     return $"instance '{record.Name}' exists as {existing.Subdriver} device {existing.DeviceNumber} but is recorded differently " +
                         $"({record.Subdriver} device {record.DeviceNumber}): a change was made without the configuration database";
                 }
@@ -357,25 +366,74 @@ public sealed class PersistentConfiguration
             // Ready: nothing it is built on is still waiting (a child that failed, or was never recorded, is absent).
             var ready = pending.FirstOrDefault(r => r.Children.All(c => pending.All(p => p.Name != c))) ?? pending[0];
             pending.Remove(ready);
-            var absent = ready.Children.FirstOrDefault(c => !_registry.TryGet(c, out _));
-            if (absent is not null && ready.Subdriver != "mirror")
+            // A mirror's images may be missing, and a partition needs only its data child (its remap is optional).
+            IEnumerable<string> required = ready.Subdriver switch
+            {
+                "mirror" => [],
+                "partition" => ready.Children.Take(1),
+                _ => ready.Children,
+            };
+            var absent = required.FirstOrDefault(c => !_registry.TryGet(c, out _));
+            if (absent is not null)
             {
                 var reason = $"recorded instance '{ready.Name}' cannot be re-created: it is built on '{absent}', which does not exist";
                 Log.Error("{0}", reason);
                 problem ??= reason;
                 continue;
             }
+            var unlinked = new List<string>();
             try
             {
-                InstanceRecords.Recreate(_registry, ready, OpenMirrorJournal);
+                InstanceRecords.Recreate(_registry, ready, OpenMirrorJournal, unlinked);
             }
             catch (ErrnoException e)
             {
                 Log.Error("recorded {0} instance '{1}' (device {2}) cannot be re-created: {3}", ready.Subdriver, ready.Name, ready.DeviceNumber, e.Message);
                 problem ??= $"recorded instance '{ready.Name}' cannot be re-created: {e.Message}";
             }
+            foreach (var reason in unlinked)
+            {
+                Log.Error("{0}", reason);
+                problem ??= reason;
+            }
         }
+        var relinkProblem = RelinkRemaps(lackingRemap);
+        problem ??= relinkProblem;
         RejoinMissingImages();
+        return problem;
+    }
+
+    /// <summary>
+    /// Whether the instance as it is (<paramref name="held"/>) differs from its record only by extra children the
+    /// record has and it lacks: a partition re-created without its remap, which had failed.
+    /// </summary>
+    private static bool LacksOnlyExtras(ConfigInstanceRecord held, ConfigInstanceRecord record) =>
+        record.Subdriver == "partition" && held.Children.Count < record.Children.Count && held.Children.Count > 0
+            && held.Children[0] == record.Children[0] && held.Children.All(record.Children.Contains)
+            && (held with { Children = record.Children }).SameAs(record);
+
+    /// <summary>Links each recorded partition's missing remap back when it exists again; the first failure is returned.</summary>
+    private string? RelinkRemaps(IReadOnlyList<ConfigInstanceRecord> partitions)
+    {
+        string? problem = null;
+        foreach (var record in partitions)
+        {
+            var partition = _registry.Get(record.Name);
+            foreach (var extra in record.Children.Skip(1).Where(c => partition.Children.All(held => held.Name != c)))
+            {
+                var unlinked = new List<string>();
+                InstanceRecords.LinkExtra(_registry, record.Name, extra, unlinked);
+                if (unlinked.Count == 0)
+                {
+                    Log.Warn("partition '{0}': its remap '{1}' exists again and is linked back: bad-block remapping is enabled again", record.Name, extra);
+                }
+                foreach (var reason in unlinked)
+                {
+                    Log.Error("{0}", reason);
+                    problem ??= reason;
+                }
+            }
+        }
         return problem;
     }
 

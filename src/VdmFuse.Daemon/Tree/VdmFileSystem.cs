@@ -4,6 +4,7 @@ using VdmFuse.Control;
 using VdmFuse.Daemon.ControlPlane;
 using VdmFuse.Engine;
 using VdmFuse.Engine.Mirror;
+using VdmFuse.Engine.Remap;
 using VdmFuse.Fuse.Api;
 using VdmFuse.Native;
 
@@ -32,7 +33,7 @@ public sealed class VdmFileSystem : IFuseFileSystem
     private static readonly string[] XattrNames =
     {
         "user.vdm.subdriver", "user.vdm.device-number", "user.vdm.size", "user.vdm.state",
-        "user.vdm.children", "user.vdm.parents", "user.vdm.path",
+        "user.vdm.children", "user.vdm.parents", "user.vdm.path", "user.vdm.remapped-blocks", "user.vdm.remap-table",
     };
 
     private readonly InstanceRegistry _registry;
@@ -749,7 +750,8 @@ public sealed class VdmFileSystem : IFuseFileSystem
         return default;
     }
 
-    private static string? XattrValue(DiskInstance instance, string name) => name switch
+    /// <summary>The value of extended attribute <paramref name="name"/> on <paramref name="instance"/>'s files, or null when it has none.</summary>
+    internal static string? XattrValue(DiskInstance instance, string name) => name switch
     {
         "user.vdm.subdriver" => instance.Subdriver,
         "user.vdm.device-number" => instance.DeviceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -758,8 +760,23 @@ public sealed class VdmFileSystem : IFuseFileSystem
         "user.vdm.children" => string.Join(",", instance.Children.Select(c => c.Name)),
         "user.vdm.parents" => string.Join(",", instance.Parents.Select(c => c.Name)),
         "user.vdm.path" => instance is PhysicalDisk p ? p.Path : null,
+        "user.vdm.remapped-blocks" => instance.RemappedBlocks > 0 || instance is PartitionDisk { Remap: not null }
+            ? instance.RemappedBlocks.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : null,
+        "user.vdm.remap-table" => instance is PartitionDisk { Remap: { } remap } ? RemapTableText(remap) : null,
         _ => null,
     };
+
+    /// <summary>The entries of <paramref name="remap"/>'s bad-block table, one "BAD_BLOCK REMAP_INDEX STATUS" line each (status as its keyword).</summary>
+    private static string RemapTableText(RemapDisk remap)
+    {
+        var text = new StringBuilder();
+        foreach (var entry in remap.Entries)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{entry.BadBlock} {entry.RemapIndex} {entry.State.Keyword()}\n");
+        }
+        return text.ToString();
+    }
 
     // ---- helpers ------------------------------------------------------------------------
 
