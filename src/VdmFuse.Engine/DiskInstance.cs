@@ -128,6 +128,12 @@ public abstract partial class DiskInstance : IDisposable
         }
     }
 
+    /// <summary>Whether the instance refuses writes (a V_RONLY VTOC slice); the tree refuses opens for writing with EROFS.</summary>
+    public virtual bool IsReadOnly => false;
+
+    /// <summary>Raised after the last open file on the instance is closed (outside the open lock).</summary>
+    public event Action<DiskInstance>? LastClosed;
+
     /// <summary>Blocks of this instance whose data a bad-block remap instance keeps in its remap area (vdmremap(7)); 0 by default.</summary>
     public virtual long RemappedBlocks => 0;
 
@@ -169,6 +175,7 @@ public abstract partial class DiskInstance : IDisposable
             }
         }
         OnLastClose();
+        LastClosed?.Invoke(this);
     }
 
     /// <summary>Reads <paramref name="buffer"/>.Length bytes at <paramref name="offset"/>; both multiples of <see cref="SectorSize"/>.</summary>
