@@ -144,9 +144,11 @@ public sealed partial class MirrorDisk
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteToImagesAsync(long offset, ReadOnlyMemory<byte> buffer)
     {
-        if (_dirty is not null)
+        // Under application-based recovery no region is marked: the application recovers after a crash.
+        var dirty = Volatile.Read(ref _applicationBasedRecovery) ? null : _dirty;
+        if (dirty is not null)
         {
-            await _dirty.BeginWriteAsync(offset, buffer.Length).ConfigureAwait(false);
+            await dirty.BeginWriteAsync(offset, buffer.Length).ConfigureAwait(false);
         }
         try
         {
@@ -194,7 +196,7 @@ public sealed partial class MirrorDisk
         }
         finally
         {
-            _dirty?.EndWrite(offset, buffer.Length);
+            dirty?.EndWrite(offset, buffer.Length);
         }
     }
 
@@ -322,7 +324,8 @@ public sealed partial class MirrorDisk
         _imagesAtLastUse,
         _dirty?.RegionBlocks ?? DefaultRegionBlocks,
         dirty?.ToBytes() ?? [],
-        [.. _images.Select(i => new MirrorJournalImage(i.Name, MirrorImage.StateText(i.State), i.Changes?.GranuleBlocks ?? 0, i.Changes?.ToBytes()))]);
+        [.. _images.Select(i => new MirrorJournalImage(i.Name, MirrorImage.StateText(i.State), i.Changes?.GranuleBlocks ?? 0, i.Changes?.ToBytes()))],
+        _applicationBasedRecovery);
 
     /// <summary>Clears dirty regions idle for a while, after flushing the images so their writes are durable.</summary>
     private async Task CleanIdleRegionsAsync(bool all = false)

@@ -305,9 +305,17 @@ public sealed partial class MirrorDisk : DiskInstance
             _images.Add(new MirrorImage(instance.Name, instance, ImageState.Corrupt));
         }
         _imagesAtLastUse = record.ImagesAtLastUse;
+        _applicationBasedRecovery = record.ApplicationBasedRecovery;
         var dirty = GranuleMap.FromBytes(Size, regionBlocks, record.DirtyRegions);
         if (dirty.MarkedCount == 0)
         {
+            return;
+        }
+        if (_applicationBasedRecovery)
+        {
+            // The application recovers its own data (DKV_ABR_CAP): the images stay as they are, no sync is started.
+            Log.Info("mirror '{0}' was not closed cleanly: application-based recovery is set, so its {1} dirty regions are left to the application and no recovery sync starts",
+                Name, dirty.MarkedCount);
             return;
         }
         var source = _images.FirstOrDefault(i => i.IsPresent && i.State == ImageState.Usable);

@@ -36,7 +36,12 @@ public sealed record MirrorJournalImage(string Name, string State, long Granular
 /// <param name="RegionBlocks">The dirty-region size in 512-byte blocks.</param>
 /// <param name="DirtyRegions">The dirty-region bits: regions that may differ between the images.</param>
 /// <param name="Images">The images, in order.</param>
-public sealed record MirrorJournalRecord(int ImagesAtLastUse, long RegionBlocks, byte[] DirtyRegions, IReadOnlyList<MirrorJournalImage> Images)
+/// <param name="ApplicationBasedRecovery">
+/// Whether application-based recovery (dkio(7) DKV_ABR_CAP) is set: no dirty regions are kept, and a restart after a
+/// crash starts no recovery sync (false in records saved before the field existed).
+/// </param>
+public sealed record MirrorJournalRecord(int ImagesAtLastUse, long RegionBlocks, byte[] DirtyRegions, IReadOnlyList<MirrorJournalImage> Images,
+    bool ApplicationBasedRecovery = false)
 {
     private static readonly JsonSerializerOptions Options = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

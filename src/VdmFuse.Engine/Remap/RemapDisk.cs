@@ -32,7 +32,7 @@ public sealed partial class RemapDisk : DiskInstance
     private static readonly NLog.Logger Log = NLog.LogManager.GetCurrentClassLogger();
 
     private readonly Lock _update = new();
-    private readonly RemapTables _tables;
+    private RemapTables _tables;
     private Snapshot _snapshot;
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed partial class RemapDisk : DiskInstance
     public int AreaBlocks { get; }
 
     /// <summary>The tables.</summary>
-    public RemapTables Tables => _tables;
+    public RemapTables Tables => Volatile.Read(ref _tables);
 
     /// <summary>The entries of the bad-block table, sorted by bad block (a snapshot).</summary>
     public IReadOnlyList<RemapEntry> Entries => Volatile.Read(ref _snapshot).Entries;
