@@ -5,10 +5,10 @@ namespace VdmFuse.Control;
 /// Adding a command means adding an entry here (and its verb to <see cref="ControlVerbs"/>; its
 /// binary packet to <see cref="PacketLayouts"/>); nothing is discovered by reflection.
 /// </summary>
-public static class CommandTable
+public static partial class CommandTable
 {
     /// <summary>The subdriver names, in the order of their ids in the binary packets (1 = physical).</summary>
-    public static IReadOnlyList<string> Subdrivers { get; } = ["physical", "partition", "mirror", "remap", "fault", "volume"];
+    public static IReadOnlyList<string> Subdrivers { get; } = ["physical", "partition", "mirror", "remap", "fault", "volume", "slice"];
 
     /// <summary>The commands the daemon understands, in the order <c>help</c> lists them.</summary>
     public static IReadOnlyList<CommandSpec> Commands { get; } =
@@ -190,6 +190,7 @@ public static class CommandTable
         new(ControlVerbs.ListRemapTable, "return the bad-block table entry at key of a remap instance (or of a partition's remap), and the next key", Privileged: false, ListRemapTableFields),
         new(ControlVerbs.ForceRemap, "list block of the disk as bad in a remap instance's table: the next write remaps it", Privileged: true, ForceRemapFields),
         new(ControlVerbs.RecoverBadBlock, "try to bring a listed bad block of a remap instance's disk back into use", Privileged: true, RecoverBadBlockFields),
+        .. DkioCommands,
         new(ControlVerbs.Help, "list the commands", Privileged: false, []),
     ];
 

@@ -40,6 +40,12 @@ public static class ControlErrno
     /// <summary>The command is known but not implemented.</summary>
     public const int ENOSYS = 38;
 
+    /// <summary>A value does not fit the 32-bit form of a disk ioctl (a disk over 1 TiB: use the extended form).</summary>
+    public const int EOVERFLOW = 75;
+
+    /// <summary>The operation is not supported by this instance (dk-eject on a fixed disk).</summary>
+    public const int ENOTSUP = 95;
+
     private static readonly Dictionary<int, string> Names = new()
     {
         [1] = "EPERM", [2] = "ENOENT", [3] = "ESRCH", [4] = "EINTR", [5] = "EIO", [6] = "ENXIO",
@@ -47,7 +53,7 @@ public static class ControlErrno
         [16] = "EBUSY", [17] = "EEXIST", [18] = "EXDEV", [19] = "ENODEV", [20] = "ENOTDIR", [21] = "EISDIR",
         [22] = "EINVAL", [23] = "ENFILE", [24] = "EMFILE", [25] = "ENOTTY", [27] = "EFBIG", [28] = "ENOSPC",
         [29] = "ESPIPE", [30] = "EROFS", [32] = "EPIPE", [34] = "ERANGE", [35] = "EDEADLK",
-        [36] = "ENAMETOOLONG", [38] = "ENOSYS", [39] = "ENOTEMPTY", [61] = "ENODATA", [95] = "ENOTSUP",
+        [36] = "ENAMETOOLONG", [38] = "ENOSYS", [39] = "ENOTEMPTY", [61] = "ENODATA", [75] = "EOVERFLOW", [95] = "ENOTSUP",
         [103] = "ECONNABORTED", [107] = "ENOTCONN", [110] = "ETIMEDOUT", [114] = "EALREADY",
         [124] = "EMEDIUMTYPE", [125] = "ECANCELED",
     };

@@ -123,6 +123,81 @@ public static class ControlVerbs
     /// <summary>Tries to bring a listed bad block back into use (DG_VDMREMAP_RECOVER_BAD_BLOCK).</summary>
     public const string RecoverBadBlock = "recover-bad-block";
 
+    /// <summary>dkio(7) DKIOCINFO on an instance.</summary>
+    public const string DkInfo = "dk-info";
+
+    /// <summary>dkio(7) DKIOCGGEOM on an instance.</summary>
+    public const string DkGetGeom = "dk-get-geom";
+
+    /// <summary>dkio(7) DKIOCSGEOM on an instance.</summary>
+    public const string DkSetGeom = "dk-set-geom";
+
+    /// <summary>dkio(7) DKIOCG_PHYGEOM on an instance.</summary>
+    public const string DkGetPhygeom = "dk-get-phygeom";
+
+    /// <summary>dkio(7) DKIOCG_VIRTGEOM on an instance.</summary>
+    public const string DkGetVirtgeom = "dk-get-virtgeom";
+
+    /// <summary>dkio(7) DKIOCGVTOC on an instance.</summary>
+    public const string DkGetVtoc = "dk-get-vtoc";
+
+    /// <summary>dkio(7) DKIOCSVTOC on an instance.</summary>
+    public const string DkSetVtoc = "dk-set-vtoc";
+
+    /// <summary>dkio(7) DKIOCGEXTVTOC on an instance.</summary>
+    public const string DkGetExtvtoc = "dk-get-extvtoc";
+
+    /// <summary>dkio(7) DKIOCSEXTVTOC on an instance.</summary>
+    public const string DkSetExtvtoc = "dk-set-extvtoc";
+
+    /// <summary>dkio(7) DKIOCGAPART on an instance.</summary>
+    public const string DkGetApart = "dk-get-apart";
+
+    /// <summary>dkio(7) DKIOCSAPART on an instance.</summary>
+    public const string DkSetApart = "dk-set-apart";
+
+    /// <summary>dkio(7) DKIOCGMEDIAINFO on an instance.</summary>
+    public const string DkMediaInfo = "dk-media-info";
+
+    /// <summary>dkio(7) DKIOCREMOVABLE on an instance.</summary>
+    public const string DkRemovable = "dk-removable";
+
+    /// <summary>dkio(7) DKIOCHOTPLUGGABLE on an instance.</summary>
+    public const string DkHotpluggable = "dk-hotpluggable";
+
+    /// <summary>dkio(7) DKIOCSTATE on an instance.</summary>
+    public const string DkState = "dk-state";
+
+    /// <summary>dkio(7) DKIOCEJECT on an instance.</summary>
+    public const string DkEject = "dk-eject";
+
+    /// <summary>dkio(7) DKIOCLOCK on an instance.</summary>
+    public const string DkLock = "dk-lock";
+
+    /// <summary>dkio(7) DKIOCUNLOCK on an instance.</summary>
+    public const string DkUnlock = "dk-unlock";
+
+    /// <summary>dkio(7) DKIOCPARTINFO on an instance.</summary>
+    public const string DkPartinfo = "dk-partinfo";
+
+    /// <summary>dkio(7) DKIOCEXTPARTINFO on an instance.</summary>
+    public const string DkExtpartinfo = "dk-extpartinfo";
+
+    /// <summary>dkio(7) DKIOCSMBOOT on an instance.</summary>
+    public const string DkSmboot = "dk-smboot";
+
+    /// <summary>dkio(7) DKIOCGETVOLCAP on an instance.</summary>
+    public const string DkGetVolcap = "dk-get-volcap";
+
+    /// <summary>dkio(7) DKIOCSETVOLCAP on an instance.</summary>
+    public const string DkSetVolcap = "dk-set-volcap";
+
+    /// <summary>dkio(7) DKIODMR on an instance.</summary>
+    public const string DkDmr = "dk-dmr";
+
+    /// <summary>dkio(7) DKIOCADDBAD on an instance.</summary>
+    public const string DkAddbad = "dk-addbad";
+
     /// <summary>Lists the commands.</summary>
     public const string Help = "help";
 }

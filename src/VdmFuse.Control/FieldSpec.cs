@@ -51,6 +51,7 @@ public sealed record FieldSpec(string Key, FieldType Type, bool IsRequired, stri
             FieldType.Size => "SIZE",
             FieldType.Blocks => "BLOCKS",
             FieldType.Boolean => "yes|no",
+            FieldType.Hex => "HEX",
             _ => "TEXT",
         };
         if (!IsRequired)

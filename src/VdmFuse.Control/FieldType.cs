@@ -17,4 +17,7 @@ public enum FieldType
 
     /// <summary>yes/no, true/false or 1/0 (see <see cref="FieldValues.ParseBool"/>).</summary>
     Boolean,
+
+    /// <summary>Bytes written as hexadecimal digits, two per byte (see <see cref="FieldValues.ParseHex"/>).</summary>
+    Hex,
 }

@@ -130,12 +130,31 @@ public static class FieldValues
             case FieldType.Boolean:
                 ParseBool(verb, key, value);
                 break;
+            case FieldType.Hex:
+                ParseHex(verb, key, value);
+                break;
             case FieldType.Text:
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "unknown field type");
         }
     }
+
+    /// <summary>Parses bytes written as hexadecimal digits, two per byte, either case ("55AA", "00ff").</summary>
+    /// <exception cref="ControlException">EINVAL: an odd number of digits, or a character that is not a hexadecimal digit.</exception>
+    public static byte[] ParseHex(string verb, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length % 2 != 0 || value.AsSpan().IndexOfAnyExcept("0123456789abcdefABCDEF") >= 0)
+        {
+            throw new ControlException(ControlErrno.EINVAL,
+                $"{verb}: field '{key}' is not hexadecimal bytes: write two hexadecimal digits per byte ({value.Length} characters given)");
+        }
+        return Convert.FromHexString(value);
+    }
+
+    /// <summary>Bytes as lowercase hexadecimal digits, two per byte: what <see cref="ParseHex"/> reads.</summary>
+    public static string FormatHex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
 
     private static ControlException NotANumber(string verb, string key, string value) =>
         new(ControlErrno.EINVAL, $"{verb}: field '{key}' is not a number: '{value}'");

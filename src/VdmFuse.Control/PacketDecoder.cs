@@ -21,6 +21,11 @@ internal static class PacketDecoder
         var input = new bool[layout.Size];
         foreach (var field in layout.Fields)
         {
+            if (field.IgnoresInput && layout.Applies(field, packet))
+            {
+                input.AsSpan(field.Offset, field.Size).Fill(true);
+                continue;
+            }
             if (!field.IsInput || !layout.Applies(field, packet))
             {
                 continue;
@@ -77,6 +82,11 @@ internal static class PacketDecoder
             {
                 var flags = ReadUInt32(bytes);
                 fields.AddRange(field.Bits.Select(bit => new ControlField(bit.Key, (flags & bit.Mask) != 0 ? "1" : "0")));
+                continue;
+            }
+            if (field.Mapping == PacketMapping.Hex)
+            {
+                fields.Add(new ControlField(field.Key!, FieldValues.FormatHex(bytes[..HexLength(layout, field, packet)])));
                 continue;
             }
             var value = DecodeOutput(layout.Verb, field, bytes);
@@ -174,6 +184,8 @@ internal static class PacketDecoder
                 return DecodeChoice(verb, field, ReadUInt32(bytes));
             case PacketMapping.Errno:
                 return DecodeErrno(verb, field, ReadUInt32(bytes));
+            case PacketMapping.Hex:
+                return FieldValues.FormatHex(bytes);
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no request carries");
         }
@@ -339,8 +351,29 @@ internal static class PacketDecoder
         };
     }
 
-    private static ulong ReadNumber(PacketField field, ReadOnlySpan<byte> bytes) =>
-        field.Type == PacketFieldType.U64 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : ReadUInt32(bytes);
+    private static ulong ReadNumber(PacketField field, ReadOnlySpan<byte> bytes) => field.Type switch
+    {
+        PacketFieldType.U64 => BinaryPrimitives.ReadUInt64LittleEndian(bytes),
+        PacketFieldType.U16 => BinaryPrimitives.ReadUInt16LittleEndian(bytes),
+        _ => ReadUInt32(bytes),
+    };
+
+    /// <summary>The bytes a <see cref="PacketMapping.Hex"/> field uses: the number in its count field, or the whole field.</summary>
+    private static int HexLength(PacketLayout layout, PacketField field, ReadOnlySpan<byte> packet)
+    {
+        if (field.CountField is null)
+        {
+            return field.Size;
+        }
+        var countField = layout.Field(field.CountField);
+        var count = ReadUInt32(packet.Slice(countField.Offset, 4));
+        if (count > field.Size)
+        {
+            throw new ControlException(ControlErrno.EINVAL,
+                $"{layout.Verb}: field '{countField.Name}' is {count}; field '{field.Name}' holds at most {field.Size} bytes");
+        }
+        return (int)count;
+    }
 
     private static uint ReadUInt32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt32LittleEndian(bytes);
 

@@ -86,6 +86,11 @@ internal static class PacketEncoder
                 WriteUInt32(bytes, flags);
                 continue;
             }
+            if (field.IgnoresInput)
+            {
+                // Whatever the caller passed in (the previous call's packet) is not part of this reply.
+                bytes.Clear();
+            }
             var key = field.Key!;
             var value = reply.Find(key);
             if (value is null && field.AlternateKey is not null)
@@ -132,7 +137,7 @@ internal static class PacketEncoder
             case PacketMapping.Number or PacketMapping.NumberIfNonZero:
                 var type = CommandSchema.FindField(command, key)?.Type ?? FieldType.Integer;
                 var number = type == FieldType.Blocks ? FieldValues.ParseBlocks(verb, key, value) : FieldValues.ParseInt64(verb, key, value);
-                if (number < 0 || (field.Type == PacketFieldType.U32 && number > uint.MaxValue))
+                if (number < 0 || (field.Type == PacketFieldType.U32 && number > uint.MaxValue) || (field.Type == PacketFieldType.U16 && number > ushort.MaxValue))
                 {
                     throw new ControlException(ControlErrno.EINVAL, $"{verb}: field '{key}' is out of range: '{value}'");
                 }
@@ -180,6 +185,15 @@ internal static class PacketEncoder
             case PacketMapping.Errno:
                 WriteUInt32(bytes, ErrnoValue(value) ?? throw new ControlException(ControlErrno.EINVAL,
                     $"{verb}: field '{key}' must be an errno name (EIO) or a positive number, not '{value}'"));
+                break;
+            case PacketMapping.Hex:
+                var data = FieldValues.ParseHex(verb, key, value);
+                if (data.Length > field.Size)
+                {
+                    throw new ControlException(ControlErrno.EINVAL, $"{verb}: field '{key}' is {data.Length} bytes; the packet holds {field.Size}");
+                }
+                bytes.Clear();
+                data.CopyTo(bytes);
                 break;
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no request carries");
@@ -230,6 +244,18 @@ internal static class PacketEncoder
                 break;
             case PacketMapping.Errno:
                 WriteUInt32(bytes, ErrnoValue(value) ?? throw Unfit(ControlErrno.EIO, verb, field, key, value, "is not an errno"));
+                break;
+            case PacketMapping.Hex:
+                if (value.Length % 2 != 0 || value.AsSpan().IndexOfAnyExcept("0123456789abcdefABCDEF") >= 0)
+                {
+                    throw Unfit(ControlErrno.EIO, verb, field, key, value.Length > 32 ? value[..32] + "..." : value, "is not hexadecimal bytes");
+                }
+                if (value.Length / 2 > field.Size)
+                {
+                    throw Unfit(ControlErrno.ERANGE, verb, field, key, $"{value.Length / 2} bytes", $"is more than the field's {field.Size} bytes");
+                }
+                bytes.Clear();
+                Convert.FromHexString(value).CopyTo(bytes);
                 break;
             default:
                 throw new InvalidOperationException($"{verb}: packet field '{field.Name}' has mapping {field.Mapping}, which no reply carries");
@@ -283,6 +309,10 @@ internal static class PacketEncoder
         {
             throw Unfit(ControlErrno.ERANGE, verb, field, key, value, "does not fit 32 bits");
         }
+        if (field.Type == PacketFieldType.U16 && number > ushort.MaxValue)
+        {
+            throw Unfit(ControlErrno.ERANGE, verb, field, key, value, "does not fit 16 bits");
+        }
         return number;
     }
 
@@ -313,6 +343,10 @@ internal static class PacketEncoder
         if (field.Type == PacketFieldType.U64)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+        }
+        else if (field.Type == PacketFieldType.U16)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)value);
         }
         else
         {

@@ -28,7 +28,16 @@ public sealed record PacketField(string Name, int Offset, int Size, PacketFieldT
     /// <summary>For <see cref="PacketMapping.Choice"/>: the words and their numbers.</summary>
     public IReadOnlyList<PacketChoice> Choices { get; init; } = [];
 
-    /// <summary>For <see cref="PacketMapping.DeviceList"/>: the name of the <see cref="PacketMapping.ListCount"/> row that holds how many elements are used.</summary>
+    /// <summary>
+    /// Whether a request may hold anything in this output field: it is neither read nor checked (a caller passes back the
+    /// packet of the previous call, as DKIODMR's calling sequence does).
+    /// </summary>
+    public bool IgnoresInput { get; init; }
+
+    /// <summary>
+    /// For <see cref="PacketMapping.DeviceList"/>: the name of the <see cref="PacketMapping.ListCount"/> row that holds how many
+    /// elements are used; for <see cref="PacketMapping.Hex"/>: the row that holds how many bytes are used (null: the whole field).
+    /// </summary>
     public string? CountField { get; init; }
 
     /// <summary>For <see cref="PacketMapping.Records"/>: the element layout.</summary>

@@ -3,6 +3,9 @@ namespace VdmFuse.Control;
 /// <summary>The C type of a packet field, as <c>vdm.h</c> declares it; all little-endian.</summary>
 public enum PacketFieldType
 {
+    /// <summary><c>uint16_t</c>.</summary>
+    U16,
+
     /// <summary><c>uint32_t</c>.</summary>
     U32,
 
@@ -20,6 +23,12 @@ public enum PacketFieldType
 
     /// <summary><c>char path[N]</c>: a NUL-terminated path.</summary>
     Path,
+
+    /// <summary>
+    /// <c>char x[N]</c> of a fixed-width text such as a VTOC's volume name: NUL-padded, and the text may fill the whole
+    /// field without a NUL.
+    /// </summary>
+    Chars,
 
     /// <summary>Raw bytes: a union or array the codec reads through other rows, or reserved space.</summary>
     Bytes,

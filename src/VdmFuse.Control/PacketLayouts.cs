@@ -10,7 +10,7 @@ namespace VdmFuse.Control;
 /// the ioctl numbers and the rule that every byte that is not an input must be zero all come from
 /// this table; a test compiles <c>vdm.h</c> and checks every row against it.
 /// </summary>
-public static class PacketLayouts
+public static partial class PacketLayouts
 {
     private static readonly PacketCondition[] Physical = [new("subdriver-id", VdmAbi.SubdriverPhysical)];
     private static readonly PacketCondition[] Partition = [new("subdriver-id", VdmAbi.SubdriverPartition)];
@@ -419,6 +419,7 @@ public static class PacketLayouts
             Row("lvid", 8, U64, In, Number, "lvid"),
             Row("device", 16, PacketFieldType.Path, In, Text, "device"),
         ]),
+        .. DkioCommands,
     ];
 
     private const string MirrorSyncImagesStruct = "vdm_mirror_sync_images_packet";
@@ -639,6 +640,7 @@ public static class PacketLayouts
 
     private static int SizeOf(PacketFieldType type) => type switch
     {
+        U16 => 2,
         U32 or I32 => 4,
         U64 or I64 => 8,
         Name => VdmAbi.NameSize,

@@ -65,4 +65,10 @@ public enum PacketMapping
 
     /// <summary>An errno value, written as its name ("EIO", or "E" and the number when it has none); a request may give a name or a number; 0 means "not given".</summary>
     Errno,
+
+    /// <summary>
+    /// Raw bytes written as hexadecimal digits, two per byte ("55aa"). How many bytes are used is the whole field, or the
+    /// number in the field named by <see cref="PacketField.CountField"/>; the rest of the field is zero.
+    /// </summary>
+    Hex,
 }

@@ -15,6 +15,10 @@ internal static class PacketText
     public static string Read(string verb, PacketField field, ReadOnlySpan<byte> bytes)
     {
         var end = bytes.IndexOf((byte)0);
+        if (end < 0 && field.Type == PacketFieldType.Chars)
+        {
+            end = bytes.Length;
+        }
         if (end < 0)
         {
             throw new ControlException(ControlErrno.EINVAL,
@@ -47,10 +51,11 @@ internal static class PacketText
     {
         Check(verb, field, text, errno);
         var length = Encoding.UTF8.GetByteCount(text);
-        if (length > field.Size - 1)
+        var room = field.Type == PacketFieldType.Chars ? field.Size : field.Size - 1;
+        if (length > room)
         {
             throw new ControlException(errnoTooLong,
-                $"{verb}: field '{field.Name}' is longer than {field.Size - 1} bytes ({length} bytes of UTF-8)");
+                $"{verb}: field '{field.Name}' is longer than {room} bytes ({length} bytes of UTF-8)");
         }
         bytes.Clear();
         Encoding.UTF8.GetBytes(text, bytes);

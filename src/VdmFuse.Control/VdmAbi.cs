@@ -51,6 +51,9 @@ public static class VdmAbi
     /// <summary>VDM_SUBDRIVER_VOLUME: a volume of a mounted device.</summary>
     public const uint SubdriverVolume = 6;
 
+    /// <summary>VDM_SUBDRIVER_SLICE: a slice of a VTOC (dkio(7)), made from the label, never by create-instance.</summary>
+    public const uint SubdriverSlice = 7;
+
     /// <summary>VDM_CMD_CREATE_INSTANCE.</summary>
     public const uint CmdCreateInstance = 1;
 
@@ -170,6 +173,198 @@ public static class VdmAbi
 
     /// <summary>VDM_CMD_RECOVER_BAD_BLOCK: recover-bad-block (DG_VDMREMAP_RECOVER_BAD_BLOCK).</summary>
     public const uint CmdRecoverBadBlock = 59;
+
+    /// <summary>VDM_CMD_DK_INFO: dk-info (dkio(7) DKIOCINFO).</summary>
+    public const uint CmdDkInfo = 64;
+
+    /// <summary>VDM_CMD_DK_GET_GEOM: dk-get-geom (dkio(7) DKIOCGGEOM).</summary>
+    public const uint CmdDkGetGeom = 65;
+
+    /// <summary>VDM_CMD_DK_SET_GEOM: dk-set-geom (dkio(7) DKIOCSGEOM).</summary>
+    public const uint CmdDkSetGeom = 66;
+
+    /// <summary>VDM_CMD_DK_GET_PHYGEOM: dk-get-phygeom (dkio(7) DKIOCG_PHYGEOM).</summary>
+    public const uint CmdDkGetPhygeom = 67;
+
+    /// <summary>VDM_CMD_DK_GET_VIRTGEOM: dk-get-virtgeom (dkio(7) DKIOCG_VIRTGEOM).</summary>
+    public const uint CmdDkGetVirtgeom = 68;
+
+    /// <summary>VDM_CMD_DK_GET_VTOC: dk-get-vtoc (dkio(7) DKIOCGVTOC).</summary>
+    public const uint CmdDkGetVtoc = 69;
+
+    /// <summary>VDM_CMD_DK_SET_VTOC: dk-set-vtoc (dkio(7) DKIOCSVTOC).</summary>
+    public const uint CmdDkSetVtoc = 70;
+
+    /// <summary>VDM_CMD_DK_GET_EXTVTOC: dk-get-extvtoc (dkio(7) DKIOCGEXTVTOC).</summary>
+    public const uint CmdDkGetExtvtoc = 71;
+
+    /// <summary>VDM_CMD_DK_SET_EXTVTOC: dk-set-extvtoc (dkio(7) DKIOCSEXTVTOC).</summary>
+    public const uint CmdDkSetExtvtoc = 72;
+
+    /// <summary>VDM_CMD_DK_GET_APART: dk-get-apart (dkio(7) DKIOCGAPART).</summary>
+    public const uint CmdDkGetApart = 73;
+
+    /// <summary>VDM_CMD_DK_SET_APART: dk-set-apart (dkio(7) DKIOCSAPART).</summary>
+    public const uint CmdDkSetApart = 74;
+
+    /// <summary>VDM_CMD_DK_MEDIA_INFO: dk-media-info (dkio(7) DKIOCGMEDIAINFO).</summary>
+    public const uint CmdDkMediaInfo = 75;
+
+    /// <summary>VDM_CMD_DK_REMOVABLE: dk-removable (dkio(7) DKIOCREMOVABLE).</summary>
+    public const uint CmdDkRemovable = 76;
+
+    /// <summary>VDM_CMD_DK_HOTPLUGGABLE: dk-hotpluggable (dkio(7) DKIOCHOTPLUGGABLE).</summary>
+    public const uint CmdDkHotpluggable = 77;
+
+    /// <summary>VDM_CMD_DK_STATE: dk-state (dkio(7) DKIOCSTATE).</summary>
+    public const uint CmdDkState = 78;
+
+    /// <summary>VDM_CMD_DK_EJECT: dk-eject (dkio(7) DKIOCEJECT).</summary>
+    public const uint CmdDkEject = 79;
+
+    /// <summary>VDM_CMD_DK_LOCK: dk-lock (dkio(7) DKIOCLOCK).</summary>
+    public const uint CmdDkLock = 80;
+
+    /// <summary>VDM_CMD_DK_UNLOCK: dk-unlock (dkio(7) DKIOCUNLOCK).</summary>
+    public const uint CmdDkUnlock = 81;
+
+    /// <summary>VDM_CMD_DK_PARTINFO: dk-partinfo (dkio(7) DKIOCPARTINFO).</summary>
+    public const uint CmdDkPartinfo = 82;
+
+    /// <summary>VDM_CMD_DK_EXTPARTINFO: dk-extpartinfo (dkio(7) DKIOCEXTPARTINFO).</summary>
+    public const uint CmdDkExtpartinfo = 83;
+
+    /// <summary>VDM_CMD_DK_SMBOOT: dk-smboot (dkio(7) DKIOCSMBOOT).</summary>
+    public const uint CmdDkSmboot = 84;
+
+    /// <summary>VDM_CMD_DK_GET_VOLCAP: dk-get-volcap (dkio(7) DKIOCGETVOLCAP).</summary>
+    public const uint CmdDkGetVolcap = 85;
+
+    /// <summary>VDM_CMD_DK_SET_VOLCAP: dk-set-volcap (dkio(7) DKIOCSETVOLCAP).</summary>
+    public const uint CmdDkSetVolcap = 86;
+
+    /// <summary>VDM_CMD_DK_DMR: dk-dmr (dkio(7) DKIODMR).</summary>
+    public const uint CmdDkDmr = 87;
+
+    /// <summary>VDM_CMD_DK_ADDBAD: dk-addbad (dkio(7) DKIOCADDBAD).</summary>
+    public const uint CmdDkAddbad = 88;
+
+    /// <summary>VDM_DK_DEVLEN: bytes of dk-info's controller and drive names, the NUL included.</summary>
+    public const int DkDevLen = 16;
+
+    /// <summary>VDM_DKC_MD: dk-info's controller type, a meta-disk (virtual disk) driver.</summary>
+    public const uint DkcMd = 16;
+
+    /// <summary>VDM_DK_FIXED_DISK: dk-media-info's media type of every instance.</summary>
+    public const uint DkFixedDisk = 0x10001;
+
+    /// <summary>VDM_DKIO_NONE: dk-state's 'tell me the current state'.</summary>
+    public const uint DkioNone = 0;
+
+    /// <summary>VDM_DKIO_EJECTED: the instance is gone or cannot do I/O.</summary>
+    public const uint DkioEjected = 1;
+
+    /// <summary>VDM_DKIO_INSERTED: the instance can do I/O.</summary>
+    public const uint DkioInserted = 2;
+
+    /// <summary>VDM_VTOC_SANE: a VTOC's sanity word.</summary>
+    public const uint VtocSane = 0x600DDEEE;
+
+    /// <summary>VDM_V_VERSION: the VTOC layout version.</summary>
+    public const uint VVersion = 1;
+
+    /// <summary>VDM_V_NUMPAR: slices in a VTOC (and maps in dk-get-apart).</summary>
+    public const int VNumPar = 16;
+
+    /// <summary>VDM_LEN_DKL_VVOL: bytes of a VTOC's volume name (no NUL needed).</summary>
+    public const int LenDklVvol = 8;
+
+    /// <summary>VDM_LEN_DKL_ASCII: bytes of a VTOC's ASCII label.</summary>
+    public const int LenDklAscii = 128;
+
+    /// <summary>VDM_V_UNASSIGNED: slice tag.</summary>
+    public const uint VUnassigned = 0x00;
+
+    /// <summary>VDM_V_BOOT: slice tag.</summary>
+    public const uint VBoot = 0x01;
+
+    /// <summary>VDM_V_ROOT: slice tag.</summary>
+    public const uint VRoot = 0x02;
+
+    /// <summary>VDM_V_SWAP: slice tag.</summary>
+    public const uint VSwap = 0x03;
+
+    /// <summary>VDM_V_USR: slice tag.</summary>
+    public const uint VUsr = 0x04;
+
+    /// <summary>VDM_V_BACKUP: slice tag of the whole disk, which may overlap the others.</summary>
+    public const uint VBackup = 0x05;
+
+    /// <summary>VDM_V_STAND: slice tag.</summary>
+    public const uint VStand = 0x06;
+
+    /// <summary>VDM_V_VAR: slice tag.</summary>
+    public const uint VVar = 0x07;
+
+    /// <summary>VDM_V_HOME: slice tag.</summary>
+    public const uint VHome = 0x08;
+
+    /// <summary>VDM_V_ALTSCTR: slice tag of the alternate sectors.</summary>
+    public const uint VAltsctr = 0x09;
+
+    /// <summary>VDM_V_RESERVED: slice tag.</summary>
+    public const uint VReserved = 0x0b;
+
+    /// <summary>VDM_V_SYSTEM: slice tag.</summary>
+    public const uint VSystem = 0x0c;
+
+    /// <summary>VDM_V_UNMNT: slice flag, not mountable.</summary>
+    public const uint VUnmnt = 0x01;
+
+    /// <summary>VDM_V_RONLY: slice flag, read-only (writes fail with EROFS).</summary>
+    public const uint VRonly = 0x10;
+
+    /// <summary>VDM_DKV_ABR_CAP: volume capability, application-based recovery.</summary>
+    public const uint DkvAbrCap = 0x1;
+
+    /// <summary>VDM_DKV_DMR_CAP: volume capability, directed mirror reads.</summary>
+    public const uint DkvDmrCap = 0x2;
+
+    /// <summary>VDM_DKV_SIDE_INIT: dk-dmr's side before the first call.</summary>
+    public const int DkvSideInit = -1;
+
+    /// <summary>VDM_DKV_DMR_NEXT_SIDE: dk-dmr flag set by the caller.</summary>
+    public const uint DkvDmrNextSide = 0x1;
+
+    /// <summary>VDM_DKV_DMR_DONE: dk-dmr flag, every usable side has been read.</summary>
+    public const uint DkvDmrDone = 0x2;
+
+    /// <summary>VDM_DKV_DMR_ERROR: dk-dmr flag, no usable side to read.</summary>
+    public const uint DkvDmrError = 0x4;
+
+    /// <summary>VDM_DKV_DMR_SUCCESS: dk-dmr flag, the side was read.</summary>
+    public const uint DkvDmrSuccess = 0x10;
+
+    /// <summary>VDM_DKV_DMR_SHORT: dk-dmr flag, fewer bytes than asked were read.</summary>
+    public const uint DkvDmrShort = 0x20;
+
+    /// <summary>VDM_DMR_MAX_DATA: the bytes one dk-dmr returns at most.</summary>
+    public const int DmrMaxData = 8192;
+
+    /// <summary>VDM_MBOOT_SIGNATURE: the signature a master boot record must carry.</summary>
+    public const uint MbootSignature = 0xAA55;
+
+    /// <summary>VDM_BOOTSZ: bytes of a master boot record's boot code.</summary>
+    public const int BootSize = 446;
+
+    /// <summary>VDM_FD_NUMPART: partitions of a master boot record.</summary>
+    public const int FdNumPart = 4;
+
+    /// <summary>VDM_SUNIXOS: the old Solaris partition id of a master boot record.</summary>
+    public const uint SunIxOs = 0x82;
+
+    /// <summary>VDM_SUNIXOS2: the Solaris partition id of a master boot record.</summary>
+    public const uint SunIxOs2 = 0xBF;
 
     /// <summary>VDM_REMAP_PRIMARY_TABLE_CHILD: the child-type of a remap instance's primary bad-block table.</summary>
     public const uint RemapPrimaryTableChild = 1;

@@ -15,7 +15,10 @@ public class CommandSchemaTests
                 "dsk-get-address", "get-mode", "db-list", "db-check", "db-add", "db-remove", "db-reinit", "db-restore", "enable",
                 "format-dev", "mount-dev", "dismount-dev", "dismount-all", "list-devices", "list-volumes", "get-device-quota",
                 "create-volume", "destroy-volume", "fault-add", "fault-clear", "fault-list", "sync-images", "terminate-sync",
-                "throttle-sync", "fracture-image", "remap-format", "list-remap-table", "force-remap", "recover-bad-block", "help",
+                "throttle-sync", "fracture-image", "remap-format", "list-remap-table", "force-remap", "recover-bad-block",
+                "dk-info", "dk-get-geom", "dk-set-geom", "dk-get-phygeom", "dk-get-virtgeom", "dk-get-vtoc", "dk-set-vtoc", "dk-get-extvtoc", "dk-set-extvtoc",
+                "dk-get-apart", "dk-set-apart", "dk-media-info", "dk-removable", "dk-hotpluggable", "dk-state", "dk-eject", "dk-lock", "dk-unlock",
+                "dk-partinfo", "dk-extpartinfo", "dk-smboot", "dk-get-volcap", "dk-set-volcap", "dk-dmr", "dk-addbad", "help",
             ],
             CommandSchema.Commands.Select(c => c.Verb));
     }
@@ -61,6 +64,31 @@ public class CommandSchemaTests
     [InlineData("list-remap-table", false)]
     [InlineData("force-remap", true)]
     [InlineData("recover-bad-block", true)]
+    [InlineData("dk-info", false)]
+    [InlineData("dk-get-geom", false)]
+    [InlineData("dk-set-geom", true)]
+    [InlineData("dk-get-phygeom", false)]
+    [InlineData("dk-get-virtgeom", false)]
+    [InlineData("dk-get-vtoc", false)]
+    [InlineData("dk-set-vtoc", true)]
+    [InlineData("dk-get-extvtoc", false)]
+    [InlineData("dk-set-extvtoc", true)]
+    [InlineData("dk-get-apart", false)]
+    [InlineData("dk-set-apart", true)]
+    [InlineData("dk-media-info", false)]
+    [InlineData("dk-removable", false)]
+    [InlineData("dk-hotpluggable", false)]
+    [InlineData("dk-state", false)]
+    [InlineData("dk-eject", false)]
+    [InlineData("dk-lock", false)]
+    [InlineData("dk-unlock", false)]
+    [InlineData("dk-partinfo", false)]
+    [InlineData("dk-extpartinfo", false)]
+    [InlineData("dk-smboot", true)]
+    [InlineData("dk-get-volcap", false)]
+    [InlineData("dk-set-volcap", true)]
+    [InlineData("dk-dmr", false)]
+    [InlineData("dk-addbad", true)]
     public void IsPrivileged_DefaultVerb_MatchesTable(string verb, bool privileged)
     {
         Assert.Equal(privileged, CommandSchema.IsPrivileged(new ControlCommand(verb)));
@@ -95,7 +123,7 @@ public class CommandSchemaTests
         ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: subdriver physical has no command 'x'",
             () => CommandSchema.IsPrivileged(new ControlCommand("ioctl-subdriver",
                 new ControlField("subdriver", "physical"), new ControlField("name", "d0"), new ControlField("command", "x"))));
-        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown subdriver 'disk' (known: physical, partition, mirror, remap, fault, volume)",
+        ControlAssert.Fails(ControlErrno.EINVAL, "ioctl-subdriver: unknown subdriver 'disk' (known: physical, partition, mirror, remap, fault, volume, slice)",
             () => CommandSchema.IsPrivileged(new ControlCommand("ioctl-subdriver",
                 new ControlField("subdriver", "disk"), new ControlField("name", "d0"), new ControlField("command", "flush"))));
     }
@@ -251,6 +279,31 @@ public class CommandSchemaTests
                 "list-remap-table name=TEXT [key=N]  -- return the bad-block table entry at key of a remap instance (or of a partition's remap), and the next key",
                 "force-remap name=TEXT block=BLOCKS  -- list block of the disk as bad in a remap instance's table: the next write remaps it (privileged)",
                 "recover-bad-block name=TEXT block=BLOCKS  -- try to bring a listed bad block of a remap instance's disk back into use (privileged)",
+                "dk-info name=TEXT  -- show the controller information of an instance (DKIOCINFO)",
+                "dk-get-geom name=TEXT  -- show the driver's geometry of an instance (DKIOCGGEOM)",
+                "dk-set-geom name=TEXT ncyl=N [acyl=N] [bcyl=N] nhead=N nsect=N [intrlv=N] [apc=N] [rpm=N] [pcyl=N] [write-reinstruct=N] [read-reinstruct=N]  -- set the driver's geometry of an instance; the disk is unchanged (DKIOCSGEOM) (privileged)",
+                "dk-get-phygeom name=TEXT  -- show the physical geometry of an instance (DKIOCG_PHYGEOM)",
+                "dk-get-virtgeom name=TEXT  -- show the firmware (CHS) geometry of an instance of at most 8 GiB (DKIOCG_VIRTGEOM)",
+                "dk-get-vtoc name=TEXT  -- show the VTOC of an instance of at most 1 TiB (DKIOCGVTOC)",
+                "dk-set-vtoc name=TEXT " + VtocUsage + "  -- write the VTOC of an instance of at most 1 TiB; its slices become instances NAMEsN (DKIOCSVTOC) (privileged)",
+                "dk-get-extvtoc name=TEXT  -- show the VTOC of an instance (DKIOCGEXTVTOC)",
+                "dk-set-extvtoc name=TEXT " + VtocUsage + "  -- write the VTOC of an instance; its slices become instances NAMEsN (DKIOCSEXTVTOC) (privileged)",
+                "dk-get-apart name=TEXT  -- show the driver's partition map of an instance: start cylinder and blocks of each slice (DKIOCGAPART)",
+                "dk-set-apart name=TEXT " + MapUsage + "  -- set the driver's partition map of an instance without writing the disk (DKIOCSAPART) (privileged)",
+                "dk-media-info name=TEXT  -- show the media type, logical block size and capacity of an instance (DKIOCGMEDIAINFO)",
+                "dk-removable name=TEXT  -- show whether an instance has removable media (DKIOCREMOVABLE)",
+                "dk-hotpluggable name=TEXT  -- show whether an instance is hot-pluggable (DKIOCHOTPLUGGABLE)",
+                "dk-state name=TEXT [state=N]  -- show the media state of an instance (the ioctl waits while it equals state) (DKIOCSTATE)",
+                "dk-eject name=TEXT  -- eject the media of an instance: not supported, the media are fixed (DKIOCEJECT)",
+                "dk-lock name=TEXT  -- lock the door of an instance: not supported, the media are fixed (DKIOCLOCK)",
+                "dk-unlock name=TEXT  -- unlock the door of an instance: not supported, the media are fixed (DKIOCUNLOCK)",
+                "dk-partinfo name=TEXT  -- show the start and length of a partition or slice, 32-bit (DKIOCPARTINFO)",
+                "dk-extpartinfo name=TEXT  -- show the start and length of a partition or slice (DKIOCEXTPARTINFO)",
+                "dk-smboot name=TEXT mboot=HEX  -- write a master boot record (512 bytes as 1024 hex digits) to sector 0 of an instance (DKIOCSMBOOT) (privileged)",
+                "dk-get-volcap name=TEXT  -- show the volume capabilities of a mirror: info and set bits (DKIOCGETVOLCAP)",
+                "dk-set-volcap name=TEXT set=N  -- set the volume capabilities of a mirror: ABR 0x1, DMR 0x2 (DKIOCSETVOLCAP) (privileged)",
+                "dk-dmr name=TEXT [flags=N] [side=N] offset=N nbytes=N  -- read nbytes at byte offset from the next side of a mirror (side=-1 first) (DKIODMR)",
+                "dk-addbad name=TEXT  -- make the bad-block remap instance of an instance's disk re-read its tables (DKIOCADDBAD) (privileged)",
                 "help  -- list the commands",
                 "ioctl-subdriver subdriver=physical name=TEXT command=flush  -- write the backing file's cached data to its disk (fdatasync) (privileged)",
                 "ioctl-subdriver subdriver=physical name=TEXT command=get-info  -- show the backing file: path, size, sector size, direct I/O, block device, identity",
@@ -265,26 +318,31 @@ public class CommandSchemaTests
             lines);
     }
 
+    private static string VtocUsage => "[sanity=N] [vtoc-version=N] [volume=TEXT] [sector-size=N] [nparts=N] [ascii-label=TEXT] " +
+        string.Join(' ', Enumerable.Range(0, 16).Select(i => $"[p{i}-tag=N] [p{i}-flag=N] [p{i}-start=N] [p{i}-size=N]"));
+
+    private static string MapUsage => string.Join(' ', Enumerable.Range(0, 16).Select(i => $"[m{i}-cylno=N] [m{i}-nblk=N]"));
+
     [Fact]
     public void HelpReply_DefaultSchema_HasOneCommandRecordPerVerb()
     {
         var reply = CommandSchema.HelpReply();
 
         Assert.True(reply.IsOk);
-        Assert.Equal(50, reply.Records.Count);
-        Assert.All(reply.Records.Take(41), record => Assert.Equal("command", record.Tag));
-        Assert.All(reply.Records.Skip(41), record => Assert.Equal("subdriver-command", record.Tag));
-        Assert.Equal("flush", reply.Records[41].Find("command"));
-        Assert.Equal("yes", reply.Records[41].Find("root"));
-        Assert.Equal("no", reply.Records[42].Find("root"));
-        Assert.Equal("mirror", reply.Records[43].Find("subdriver"));
-        Assert.Equal("sync-images", reply.Records[43].Find("command"));
-        Assert.Equal("yes", reply.Records[43].Find("root"));
-        Assert.Equal("remap", reply.Records[47].Find("subdriver"));
-        Assert.Equal("list-remap-table", reply.Records[47].Find("command"));
-        Assert.Equal("no", reply.Records[47].Find("root"));
-        Assert.Equal("yes", reply.Records[48].Find("root"));
-        Assert.Equal("yes", reply.Records[49].Find("root"));
+        Assert.Equal(75, reply.Records.Count);
+        Assert.All(reply.Records.Take(66), record => Assert.Equal("command", record.Tag));
+        Assert.All(reply.Records.Skip(66), record => Assert.Equal("subdriver-command", record.Tag));
+        Assert.Equal("flush", reply.Records[66].Find("command"));
+        Assert.Equal("yes", reply.Records[66].Find("root"));
+        Assert.Equal("no", reply.Records[67].Find("root"));
+        Assert.Equal("mirror", reply.Records[68].Find("subdriver"));
+        Assert.Equal("sync-images", reply.Records[68].Find("command"));
+        Assert.Equal("yes", reply.Records[68].Find("root"));
+        Assert.Equal("remap", reply.Records[72].Find("subdriver"));
+        Assert.Equal("list-remap-table", reply.Records[72].Find("command"));
+        Assert.Equal("no", reply.Records[72].Find("root"));
+        Assert.Equal("yes", reply.Records[73].Find("root"));
+        Assert.Equal("yes", reply.Records[74].Find("root"));
         Assert.Equal("delete-instance", reply.Records[1].Find("verb"));
         Assert.Equal("yes", reply.Records[1].Find("root"));
         Assert.Equal("no", reply.Records[4].Find("root"));

@@ -13,6 +13,7 @@ public sealed class SubdriverIdTests
     [InlineData("remap", VdmAbi.SubdriverRemap)]
     [InlineData("fault", VdmAbi.SubdriverFault)]
     [InlineData("volume", VdmAbi.SubdriverVolume)]
+    [InlineData("slice", VdmAbi.SubdriverSlice)]
     public void SubdriverIdAndName_EverySubdriver_MatchVdmH(string name, uint id)
     {
         Assert.Equal(id, VdmAbi.SubdriverId(name));

@@ -77,7 +77,7 @@ public sealed class FrameworkCommandTests : DispatcherFixture
         AssertError(Run("get-child-instance parent=p parent-subdriver=physical available=0"), Errno.EINVAL,
             "get-child-instance: instance 'p' is a partition instance, not physical");
         AssertError(Run("get-child-instance parent=p parent-subdriver=tape available=0"), Errno.EINVAL,
-            "get-child-instance: unknown subdriver 'tape' (known: physical, partition, mirror, remap, fault, volume)");
+            "get-child-instance: unknown subdriver 'tape' (known: physical, partition, mirror, remap, fault, volume, slice)");
     }
 
     [Fact]

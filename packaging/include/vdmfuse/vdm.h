@@ -41,6 +41,7 @@
 #define VDM_SUBDRIVER_REMAP      4u
 #define VDM_SUBDRIVER_FAULT      5u
 #define VDM_SUBDRIVER_VOLUME     6u   /* a volume of a mounted device (device management) */
+#define VDM_SUBDRIVER_SLICE      7u   /* a slice of a VTOC (dkio(7)): made from the label, never by create-instance */
 
 /* Command numbers (the command field of the headers; the nr of the ioctl numbers). */
 #define VDM_CMD_CREATE_INSTANCE        1u
@@ -810,5 +811,302 @@ struct vdm_physical_info {
 #define VDM_IOC_LIST_REMAP_TABLE      _IOWR(VDM_IOC_TYPE, VDM_CMD_LIST_REMAP_TABLE, struct vdm_list_remap_table_packet)
 #define VDM_IOC_FORCE_REMAP           _IOWR(VDM_IOC_TYPE, VDM_CMD_FORCE_REMAP, struct vdm_force_remap_packet)
 #define VDM_IOC_RECOVER_BAD_BLOCK     _IOWR(VDM_IOC_TYPE, VDM_CMD_RECOVER_BAD_BLOCK, struct vdm_recover_block_packet)
+
+/* ---- the disk ioctls (dkio(7)) ------------------------------------------------------- */
+
+/* Each is issued as VDM_IOC_DK_<COMMAND> on dsk/NAME, rdsk/NAME or plex/M.I (device_number 0: that instance) or on
+ * vdm (device_number names the instance), or written to vdm as a request, or as the text verb dk-<command>. All are
+ * open to every user except DKIOCSGEOM, DKIOCSVTOC, DKIOCSEXTVTOC, DKIOCSAPART, DKIOCSMBOOT, DKIOCSETVOLCAP and
+ * DKIOCADDBAD (privileged). Sectors are 512-byte (DEV_BSIZE). Errors: see docs/CONTROL.md. */
+#define VDM_CMD_DK_INFO               64u   /* DKIOCINFO */
+#define VDM_CMD_DK_GET_GEOM           65u   /* DKIOCGGEOM */
+#define VDM_CMD_DK_SET_GEOM           66u   /* DKIOCSGEOM */
+#define VDM_CMD_DK_GET_PHYGEOM        67u   /* DKIOCG_PHYGEOM */
+#define VDM_CMD_DK_GET_VIRTGEOM       68u   /* DKIOCG_VIRTGEOM: EINVAL over 8 GiB */
+#define VDM_CMD_DK_GET_VTOC           69u   /* DKIOCGVTOC: EOVERFLOW over 1 TiB */
+#define VDM_CMD_DK_SET_VTOC           70u   /* DKIOCSVTOC */
+#define VDM_CMD_DK_GET_EXTVTOC        71u   /* DKIOCGEXTVTOC */
+#define VDM_CMD_DK_SET_EXTVTOC        72u   /* DKIOCSEXTVTOC */
+#define VDM_CMD_DK_GET_APART          73u   /* DKIOCGAPART */
+#define VDM_CMD_DK_SET_APART          74u   /* DKIOCSAPART */
+#define VDM_CMD_DK_MEDIA_INFO         75u   /* DKIOCGMEDIAINFO */
+#define VDM_CMD_DK_REMOVABLE          76u   /* DKIOCREMOVABLE */
+#define VDM_CMD_DK_HOTPLUGGABLE       77u   /* DKIOCHOTPLUGGABLE */
+#define VDM_CMD_DK_STATE              78u   /* DKIOCSTATE: the ioctl waits while state is the current one */
+#define VDM_CMD_DK_EJECT              79u   /* DKIOCEJECT: ENOTSUP */
+#define VDM_CMD_DK_LOCK               80u   /* DKIOCLOCK: ENOTSUP */
+#define VDM_CMD_DK_UNLOCK             81u   /* DKIOCUNLOCK: ENOTSUP */
+#define VDM_CMD_DK_PARTINFO           82u   /* DKIOCPARTINFO: EOVERFLOW past 2^31 - 1 sectors */
+#define VDM_CMD_DK_EXTPARTINFO        83u   /* DKIOCEXTPARTINFO */
+#define VDM_CMD_DK_SMBOOT             84u   /* DKIOCSMBOOT */
+#define VDM_CMD_DK_GET_VOLCAP         85u   /* DKIOCGETVOLCAP: mirrors only */
+#define VDM_CMD_DK_SET_VOLCAP         86u   /* DKIOCSETVOLCAP: mirrors only */
+#define VDM_CMD_DK_DMR                87u   /* DKIODMR: mirrors only */
+#define VDM_CMD_DK_ADDBAD             88u   /* DKIOCADDBAD */
+
+#define VDM_DK_DEVLEN           16          /* DK_DEVLEN */
+#define VDM_DKC_MD              16u         /* DKC_MD: meta-disk (virtual disk) controller */
+#define VDM_DK_FIXED_DISK       0x10001u    /* DK_FIXED_DISK */
+#define VDM_DKIO_NONE           0u          /* enum dkio_state */
+#define VDM_DKIO_EJECTED        1u
+#define VDM_DKIO_INSERTED       2u
+#define VDM_VTOC_SANE           0x600DDEEEu
+#define VDM_V_VERSION           1u
+#define VDM_V_NUMPAR            16
+#define VDM_LEN_DKL_VVOL        8
+#define VDM_LEN_DKL_ASCII       128
+#define VDM_V_UNASSIGNED        0x00u       /* slice tags */
+#define VDM_V_BOOT              0x01u
+#define VDM_V_ROOT              0x02u
+#define VDM_V_SWAP              0x03u
+#define VDM_V_USR               0x04u
+#define VDM_V_BACKUP            0x05u       /* the whole disk: may overlap the other slices */
+#define VDM_V_STAND             0x06u
+#define VDM_V_VAR               0x07u
+#define VDM_V_HOME              0x08u
+#define VDM_V_ALTSCTR           0x09u
+#define VDM_V_RESERVED          0x0bu
+#define VDM_V_SYSTEM            0x0cu
+#define VDM_V_UNMNT             0x01u       /* slice flags */
+#define VDM_V_RONLY             0x10u       /* the slice's instance refuses writes (EROFS) */
+#define VDM_DKV_ABR_CAP         0x1u        /* volume capabilities */
+#define VDM_DKV_DMR_CAP         0x2u
+#define VDM_DKV_SIDE_INIT       (-1)
+#define VDM_DKV_DMR_NEXT_SIDE   0x1u        /* set by the caller */
+#define VDM_DKV_DMR_DONE        0x2u
+#define VDM_DKV_DMR_ERROR       0x4u
+#define VDM_DKV_DMR_SUCCESS     0x10u
+#define VDM_DKV_DMR_SHORT       0x20u
+#define VDM_DMR_MAX_DATA        8192
+#define VDM_MBOOT_SIGNATURE     0xAA55u
+#define VDM_BOOTSZ              446
+#define VDM_FD_NUMPART          4
+#define VDM_SUNIXOS             0x82u
+#define VDM_SUNIXOS2            0xBFu
+
+/* DKIOCINFO (struct dk_cinfo). */
+struct vdm_dk_cinfo_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    char     cname[VDM_DK_DEVLEN]; /* out: "vdmfuse" */
+    uint16_t ctype;                /* out: VDM_DKC_MD */
+    uint16_t flags;                /* out */
+    uint16_t cnum;                 /* out */
+    uint16_t pad;
+    uint32_t addr;                 /* out */
+    uint32_t space;                /* out */
+    uint32_t prio;                 /* out */
+    uint32_t vec;                  /* out */
+    char     dname[VDM_DK_DEVLEN]; /* out: the subdriver */
+    uint32_t unit;                 /* out: the device number */
+    uint32_t slave;                /* out */
+    uint16_t partition;            /* out: the slice number of a slice, else 0xffff */
+    uint16_t maxtransfer;          /* out: in 512-byte sectors */
+};
+
+/* DKIOCGGEOM, DKIOCSGEOM, DKIOCG_PHYGEOM, DKIOCG_VIRTGEOM (struct dk_geom). */
+struct vdm_dk_geom_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint16_t ncyl;                 /* data cylinders */
+    uint16_t acyl;                 /* alternate cylinders */
+    uint16_t bcyl;                 /* cylinder offset */
+    uint16_t nhead;                /* heads */
+    uint16_t obs1;
+    uint16_t nsect;                /* sectors per track */
+    uint16_t intrlv;               /* interleave */
+    uint16_t obs2;
+    uint16_t obs3;
+    uint16_t apc;                  /* alternates per cylinder */
+    uint16_t rpm;
+    uint16_t pcyl;                 /* physical cylinders */
+    uint16_t write_reinstruct;
+    uint16_t read_reinstruct;
+    uint16_t extra[7];
+    uint16_t pad;
+};
+
+/* DKIOCGVTOC, DKIOCSVTOC (struct vtoc, 32-bit: disks of at most 1 TiB). Slice starts are absolute sectors. */
+struct vdm_partition {
+    uint16_t tag;                  /* VDM_V_* tag */
+    uint16_t flag;                 /* VDM_V_UNMNT | VDM_V_RONLY */
+    int32_t  start;
+    int32_t  size;
+};
+struct vdm_vtoc {
+    uint32_t bootinfo[3];          /* unsupported: zero */
+    uint32_t sanity;               /* VDM_VTOC_SANE */
+    uint32_t version;              /* VDM_V_VERSION */
+    char     volume[VDM_LEN_DKL_VVOL];  /* NUL-padded, no NUL needed */
+    uint16_t sectorsz;             /* 512 */
+    uint16_t nparts;               /* VDM_V_NUMPAR */
+    uint32_t reserved[10];
+    struct vdm_partition part[VDM_V_NUMPAR];
+    int32_t  timestamp[VDM_V_NUMPAR];   /* unsupported: zero */
+    char     asciilabel[VDM_LEN_DKL_ASCII];
+};
+struct vdm_dk_vtoc_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    struct vdm_vtoc vtoc;          /* out (get) or in (set) */
+};
+
+/* DKIOCGEXTVTOC, DKIOCSEXTVTOC (struct extvtoc). */
+struct vdm_extpartition {
+    uint16_t tag;
+    uint16_t flag;
+    uint16_t pad[2];
+    uint64_t start;
+    uint64_t size;
+};
+struct vdm_extvtoc {
+    uint64_t bootinfo[3];          /* unsupported: zero */
+    uint64_t sanity;
+    uint64_t version;
+    char     volume[VDM_LEN_DKL_VVOL];
+    uint16_t sectorsz;
+    uint16_t nparts;
+    uint16_t pad[2];
+    uint64_t reserved[10];
+    struct vdm_extpartition part[VDM_V_NUMPAR];
+    uint64_t timestamp[VDM_V_NUMPAR];   /* unsupported: zero */
+    char     asciilabel[VDM_LEN_DKL_ASCII];
+};
+struct vdm_dk_extvtoc_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    struct vdm_extvtoc vtoc;       /* out (get) or in (set) */
+};
+
+/* DKIOCGAPART, DKIOCSAPART (struct dk_allmap): start cylinder and blocks of each slice. */
+struct vdm_dk_map {
+    int32_t cylno;
+    int32_t nblk;
+};
+struct vdm_dk_allmap_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    struct vdm_dk_map map[VDM_V_NUMPAR];   /* out (get) or in (set) */
+};
+
+/* DKIOCGMEDIAINFO (struct dk_minfo). */
+struct vdm_dk_minfo_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t media_type;           /* out: VDM_DK_FIXED_DISK */
+    uint32_t lbsize;               /* out: the logical block size */
+    uint64_t capacity;             /* out: in lbsize blocks */
+};
+
+/* DKIOCREMOVABLE, DKIOCHOTPLUGGABLE: an int. */
+struct vdm_dk_int_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    int32_t  value;                /* out: non-zero when removable (hot-pluggable) */
+    uint32_t pad;
+};
+
+/* DKIOCSTATE (enum dkio_state): the ioctl waits while state is the current state (EINTR when interrupted); the
+ * request written to vdm never waits. */
+struct vdm_dk_state_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t state;                /* in: the last state known (VDM_DKIO_NONE: any); out: the current state */
+    uint32_t pad;
+};
+
+/* DKIOCEJECT, DKIOCLOCK, DKIOCUNLOCK, DKIOCADDBAD: nothing but the instance. */
+struct vdm_dk_simple_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+};
+
+/* DKIOCPARTINFO (struct part_info): start and length in sectors of a partition or slice (0 and the size otherwise). */
+struct vdm_dk_partinfo_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    int32_t  start;                /* out */
+    int32_t  length;               /* out */
+};
+
+/* DKIOCEXTPARTINFO (struct extpart_info). */
+struct vdm_dk_extpartinfo_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint64_t start;                /* out */
+    uint64_t length;               /* out */
+};
+
+/* DKIOCSMBOOT (struct mboot): written to sector 0 after the page's checks (signature, no overlap, within the disk). */
+struct vdm_ipart {
+    uint8_t  bootid;
+    uint8_t  beghead;
+    uint8_t  begsect;
+    uint8_t  begcyl;
+    uint8_t  systid;               /* VDM_SUNIXOS2 for a Solaris partition */
+    uint8_t  endhead;
+    uint8_t  endsect;
+    uint8_t  endcyl;
+    uint32_t relsect;
+    uint32_t numsect;
+} __attribute__((packed));
+struct vdm_mboot {
+    uint8_t  bootinst[VDM_BOOTSZ];
+    struct vdm_ipart parts[VDM_FD_NUMPART];
+    uint16_t signature;            /* VDM_MBOOT_SIGNATURE */
+} __attribute__((packed));
+struct vdm_dk_mboot_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    struct vdm_mboot mboot;        /* in: the 512-byte sector */
+};
+
+/* DKIOCGETVOLCAP, DKIOCSETVOLCAP (volcap_t): a mirror's capabilities. */
+struct vdm_dk_volcap_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t info;                 /* out: capable (VDM_DKV_ABR_CAP | VDM_DKV_DMR_CAP); ignored by DKIOCSETVOLCAP */
+    uint32_t set;                  /* out (get) or in (set): enabled */
+};
+
+/* DKIODMR (vol_directed_rd): the round-robin read of a mirror's sides. Start with flags VDM_DKV_DMR_NEXT_SIDE and side
+ * VDM_DKV_SIDE_INIT and pass the packet back unchanged; bytesread, side_name and data may hold the last answer. */
+struct vdm_dk_dmr_packet {
+    uint32_t version;
+    uint32_t device_number;        /* in */
+    uint32_t flags;                /* in: VDM_DKV_DMR_NEXT_SIDE; out: VDM_DKV_DMR_SUCCESS, _DONE, _ERROR, _SHORT */
+    int32_t  side;                 /* in/out: the side read */
+    uint64_t offset;               /* in: byte offset */
+    uint32_t nbytes;               /* in: 1 to VDM_DMR_MAX_DATA */
+    uint32_t bytesread;            /* out */
+    char     side_name[VDM_NAME_SIZE];  /* out: the image read (its plex file is plex/MIRROR.IMAGE) */
+    uint8_t  data[VDM_DMR_MAX_DATA];    /* out */
+};
+
+#define VDM_IOC_DK_INFO               _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_INFO, struct vdm_dk_cinfo_packet)
+#define VDM_IOC_DK_GET_GEOM           _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_GEOM, struct vdm_dk_geom_packet)
+#define VDM_IOC_DK_SET_GEOM           _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_SET_GEOM, struct vdm_dk_geom_packet)
+#define VDM_IOC_DK_GET_PHYGEOM        _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_PHYGEOM, struct vdm_dk_geom_packet)
+#define VDM_IOC_DK_GET_VIRTGEOM       _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_VIRTGEOM, struct vdm_dk_geom_packet)
+#define VDM_IOC_DK_GET_VTOC           _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_VTOC, struct vdm_dk_vtoc_packet)
+#define VDM_IOC_DK_SET_VTOC           _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_SET_VTOC, struct vdm_dk_vtoc_packet)
+#define VDM_IOC_DK_GET_EXTVTOC        _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_EXTVTOC, struct vdm_dk_extvtoc_packet)
+#define VDM_IOC_DK_SET_EXTVTOC        _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_SET_EXTVTOC, struct vdm_dk_extvtoc_packet)
+#define VDM_IOC_DK_GET_APART          _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_APART, struct vdm_dk_allmap_packet)
+#define VDM_IOC_DK_SET_APART          _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_SET_APART, struct vdm_dk_allmap_packet)
+#define VDM_IOC_DK_MEDIA_INFO         _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_MEDIA_INFO, struct vdm_dk_minfo_packet)
+#define VDM_IOC_DK_REMOVABLE          _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_REMOVABLE, struct vdm_dk_int_packet)
+#define VDM_IOC_DK_HOTPLUGGABLE       _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_HOTPLUGGABLE, struct vdm_dk_int_packet)
+#define VDM_IOC_DK_STATE              _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_STATE, struct vdm_dk_state_packet)
+#define VDM_IOC_DK_EJECT              _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_EJECT, struct vdm_dk_simple_packet)
+#define VDM_IOC_DK_LOCK               _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_LOCK, struct vdm_dk_simple_packet)
+#define VDM_IOC_DK_UNLOCK             _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_UNLOCK, struct vdm_dk_simple_packet)
+#define VDM_IOC_DK_PARTINFO           _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_PARTINFO, struct vdm_dk_partinfo_packet)
+#define VDM_IOC_DK_EXTPARTINFO        _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_EXTPARTINFO, struct vdm_dk_extpartinfo_packet)
+#define VDM_IOC_DK_SMBOOT             _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_SMBOOT, struct vdm_dk_mboot_packet)
+#define VDM_IOC_DK_GET_VOLCAP         _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_GET_VOLCAP, struct vdm_dk_volcap_packet)
+#define VDM_IOC_DK_SET_VOLCAP         _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_SET_VOLCAP, struct vdm_dk_volcap_packet)
+#define VDM_IOC_DK_DMR                _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_DMR, struct vdm_dk_dmr_packet)
+#define VDM_IOC_DK_ADDBAD             _IOWR(VDM_IOC_TYPE, VDM_CMD_DK_ADDBAD, struct vdm_dk_simple_packet)
 
 #endif /* VDMFUSE_VDM_H */

@@ -17,6 +17,11 @@ public sealed partial class ControlDispatcher
         var name = command.Get("name");
         var exported = command.GetBool("exported", defaultValue: true);
         var persistent = command.GetBool("persistent", defaultValue: false);
+        if (subdriver == "slice")
+        {
+            throw new ErrnoException(Errno.EINVAL,
+                $"slices come from the VTOC (dk-set-vtoc): write a VTOC on the disk and its slices become instances DISKsN; '{name}' was not created");
+        }
         if (subdriver == "volume")
         {
             throw new ErrnoException(Errno.EINVAL,

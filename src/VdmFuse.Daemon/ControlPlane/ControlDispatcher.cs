@@ -3,6 +3,7 @@ using VdmFuse.Control;
 using VdmFuse.Daemon.Persistence;
 using VdmFuse.Engine;
 using VdmFuse.Engine.Devices;
+using VdmFuse.Engine.Dkio;
 using VdmFuse.Native;
 
 namespace VdmFuse.Daemon.ControlPlane;
@@ -27,6 +28,7 @@ public sealed partial class ControlDispatcher
     private readonly DaemonMode _mode;
     private readonly PersistentConfiguration? _persistence;
     private readonly DeviceManager _devices;
+    private readonly DiskLabels _labels;
 
     /// <summary>Creates a dispatcher over a registry; <paramref name="access"/> decides who may run privileged commands (root only by default).</summary>
     /// <param name="registry">The instances.</param>
@@ -37,10 +39,15 @@ public sealed partial class ControlDispatcher
     /// The mounted devices and their volumes (format-dev, mount-dev, ...); when null, those of <paramref name="persistence"/>
     /// (which records their mounts), or a device manager over <paramref name="registry"/> without one.
     /// </param>
+    /// <param name="labels">
+    /// The disk-control state behind the dk-* commands (dkio(7)), created next to the registry; when null, one over
+    /// <paramref name="registry"/>.
+    /// </param>
     public ControlDispatcher(InstanceRegistry registry, AccessPolicy? access = null, DaemonMode? mode = null, PersistentConfiguration? persistence = null,
-        DeviceManager? devices = null)
+        DeviceManager? devices = null, DiskLabels? labels = null)
     {
         _registry = registry;
+        _labels = labels ?? new DiskLabels(registry);
         _devices = devices ?? persistence?.Devices ?? new DeviceManager(registry);
         _access = access ?? AccessPolicy.RootOnly;
         _persistence = persistence;
@@ -134,6 +141,11 @@ public sealed partial class ControlDispatcher
         ControlVerbs.SyncImages or ControlVerbs.TerminateSync or ControlVerbs.ThrottleSync or ControlVerbs.FractureImage => MirrorCommand(command),
         ControlVerbs.RemapFormat => RemapFormat(command),
         ControlVerbs.ListRemapTable or ControlVerbs.ForceRemap or ControlVerbs.RecoverBadBlock => RemapCommand(command),
+        ControlVerbs.DkInfo or ControlVerbs.DkGetGeom or ControlVerbs.DkSetGeom or ControlVerbs.DkGetPhygeom or ControlVerbs.DkGetVirtgeom or
+            ControlVerbs.DkGetVtoc or ControlVerbs.DkSetVtoc or ControlVerbs.DkGetExtvtoc or ControlVerbs.DkSetExtvtoc or ControlVerbs.DkGetApart or
+            ControlVerbs.DkSetApart or ControlVerbs.DkMediaInfo or ControlVerbs.DkRemovable or ControlVerbs.DkHotpluggable or ControlVerbs.DkState or
+            ControlVerbs.DkEject or ControlVerbs.DkLock or ControlVerbs.DkUnlock or ControlVerbs.DkPartinfo or ControlVerbs.DkExtpartinfo or
+            ControlVerbs.DkSmboot or ControlVerbs.DkGetVolcap or ControlVerbs.DkSetVolcap or ControlVerbs.DkDmr or ControlVerbs.DkAddbad => DkCommand(command),
         _ => throw new ErrnoException(Errno.ENOSYS, "not implemented by this daemon"),
     };
 

@@ -62,24 +62,49 @@ public sealed class PacketDoor
     public PacketOutcome ExecuteIoctl(uint command, int packetSize, uint inSize, uint outSize, ReadOnlySpan<byte> input,
         DiskInstance? implied, string file, ControlCaller caller)
     {
-        ControlReply reply;
+        var decoded = Decode(command, packetSize, inSize, outSize, input, implied, file);
+        var reply = decoded.Command is { } request ? _dispatcher.Execute(request, caller) : decoded.Error!;
+        return Finish(command, input, reply, file, caller);
+    }
+
+    /// <summary>
+    /// Executes an ioctl as <see cref="ExecuteIoctl"/> does, for a command that may wait (DKIOCSTATE waits while the
+    /// caller's state is the current one) until <paramref name="cancel"/> fires: then the outcome is EINTR.
+    /// </summary>
+    public async ValueTask<PacketOutcome> ExecuteIoctlAsync(uint command, int packetSize, uint inSize, uint outSize, byte[] input,
+        DiskInstance? implied, string file, ControlCaller caller, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var decoded = Decode(command, packetSize, inSize, outSize, input, implied, file);
+        var reply = decoded.Command is { } request
+            ? await _dispatcher.ExecuteWaitingAsync(request, caller, cancel).ConfigureAwait(false)
+            : decoded.Error!;
+        return Finish(command, input, reply, file, caller);
+    }
+
+    /// <summary>The ioctl's packet as a command (the instance of the file it was issued on implied), or the error that refuses it.</summary>
+    private static (ControlCommand? Command, ControlReply? Error) Decode(uint command, int packetSize, uint inSize, uint outSize, ReadOnlySpan<byte> input,
+        DiskInstance? implied, string file)
+    {
         if (inSize != packetSize || outSize != packetSize || input.Length != packetSize)
         {
-            reply = ControlReply.Error(Errno.EINVAL,
-                $"ioctl on {file}: the packet of command {command} is {packetSize} bytes, but {inSize} came in and {outSize} may go out");
+            return (null, ControlReply.Error(Errno.EINVAL,
+                $"ioctl on {file}: the packet of command {command} is {packetSize} bytes, but {inSize} came in and {outSize} may go out"));
         }
-        else
+        try
         {
-            try
-            {
-                // On an instance's file the packet's instance field, when 0, is that instance; another number is refused.
-                reply = _dispatcher.Execute(PacketCodec.DecodePacket(command, input, implied?.DeviceNumber ?? 0), caller);
-            }
-            catch (ControlException e)
-            {
-                reply = ControlReply.Error(e);
-            }
+            // On an instance's file the packet's instance field, when 0, is that instance; another number is refused.
+            return (PacketCodec.DecodePacket(command, input, implied?.DeviceNumber ?? 0), null);
         }
+        catch (ControlException e)
+        {
+            return (null, ControlReply.Error(e));
+        }
+    }
+
+    /// <summary>The outcome of an executed ioctl: the packet with the reply's output fields, or the errno and its sentence.</summary>
+    private static PacketOutcome Finish(uint command, ReadOnlySpan<byte> input, ControlReply reply, string file, ControlCaller caller)
+    {
         if (!reply.IsOk)
         {
             Log.Debug("ioctl command {0} on {1} by uid {2}: {3} {4}", command, file, caller.Uid, reply.ErrnoName, reply.Message);

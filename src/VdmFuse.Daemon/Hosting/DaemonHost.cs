@@ -4,6 +4,7 @@ using VdmFuse.Daemon.ControlPlane;
 using VdmFuse.Daemon.Persistence;
 using VdmFuse.Daemon.Tree;
 using VdmFuse.Engine;
+using VdmFuse.Engine.Dkio;
 using VdmFuse.Engine.Metadata;
 using VdmFuse.Fuse.Session;
 using VdmFuse.Fuse.Transport;
@@ -28,6 +29,7 @@ public sealed class DaemonHost : IDisposable
     private readonly DaemonConfig _config;
     private readonly DaemonOptions _options;
     private readonly InstanceRegistry _registry = new();
+    private readonly DiskLabels _labels;
     private readonly DaemonMode _mode = new();
     private PersistentConfiguration? _persistence;
     private FuseMount? _mount;
@@ -39,6 +41,8 @@ public sealed class DaemonHost : IDisposable
     {
         _config = config;
         _options = options ?? new DaemonOptions();
+        // Next to the registry and before any instance is created or re-created, so that every label is read (dkio(7)).
+        _labels = new DiskLabels(_registry);
     }
 
     /// <summary>The registry of instances (for tests).</summary>
@@ -105,7 +109,7 @@ public sealed class DaemonHost : IDisposable
         ArgumentNullException.ThrowIfNull(modeEntered);
         var mountPoint = _config.MountPoint;
         var uid = geteuid();
-        var dispatcher = new ControlDispatcher(_registry, new AccessPolicy(uid, _config.AdminGroup), _mode, _persistence);
+        var dispatcher = new ControlDispatcher(_registry, new AccessPolicy(uid, _config.AdminGroup), _mode, _persistence, labels: _labels);
         if (_config.AdminGroup is { } admin)
         {
             Log.Info("members of group '{0}' (gid {1}) may run privileged control commands", admin.Name, admin.Gid);
@@ -176,7 +180,7 @@ public sealed class DaemonHost : IDisposable
     /// <exception cref="DaemonStartException">Exit code 1: a command failed.</exception>
     private void RunConfigurationCommands()
     {
-        var dispatcher = new ControlDispatcher(_registry, mode: _mode, persistence: _persistence);
+        var dispatcher = new ControlDispatcher(_registry, mode: _mode, persistence: _persistence, labels: _labels);
         foreach (var command in _config.Commands)
         {
             var outcome = dispatcher.ExecuteLine(command, ControlCaller.Configuration);
@@ -238,6 +242,7 @@ public sealed class DaemonHost : IDisposable
     public void Dispose()
     {
         _mount?.Dispose();
+        _labels.Dispose();
         _registry.Dispose();
     }
 

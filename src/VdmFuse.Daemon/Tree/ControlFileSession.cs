@@ -5,10 +5,12 @@ namespace VdmFuse.Daemon.Tree;
 
 /// <summary>
 /// One open file description of the control file: the replies to the commands written through it,
-/// waiting to be read back on the same open file.
+/// waiting to be read back on the same open file. Thread-safe: a waiting ioctl (DKIOCSTATE) appends its error from
+/// another thread.
 /// </summary>
 internal sealed class ControlFileSession
 {
+    private readonly Lock _lock = new();
     private readonly MemoryStream _pending = new();
     private long _readPosition;
 
@@ -28,22 +30,28 @@ internal sealed class ControlFileSession
         {
             return;
         }
-        // What has been read back is dropped when a new reply arrives.
-        if (_readPosition == _pending.Length)
+        lock (_lock)
         {
-            _pending.SetLength(0);
-            _readPosition = 0;
+            // What has been read back is dropped when a new reply arrives.
+            if (_readPosition == _pending.Length)
+            {
+                _pending.SetLength(0);
+                _readPosition = 0;
+            }
+            _pending.Seek(0, SeekOrigin.End);
+            _pending.Write(reply);
         }
-        _pending.Seek(0, SeekOrigin.End);
-        _pending.Write(reply);
     }
 
     /// <summary>Takes up to <paramref name="max"/> bytes of pending reply; empty at end of reply.</summary>
-    public ReadOnlySpan<byte> Take(int max)
+    public byte[] Take(int max)
     {
-        var available = (int)Math.Min(max, _pending.Length - _readPosition);
-        var span = new ReadOnlySpan<byte>(_pending.GetBuffer(), (int)_readPosition, available);
-        _readPosition += available;
-        return span;
+        lock (_lock)
+        {
+            var available = (int)Math.Min(max, _pending.Length - _readPosition);
+            var taken = _pending.GetBuffer().AsSpan((int)_readPosition, available).ToArray();
+            _readPosition += available;
+            return taken;
+        }
     }
 }

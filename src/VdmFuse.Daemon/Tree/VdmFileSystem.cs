@@ -294,6 +294,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
         {
             return Refuse(request, Errno.EROFS, $"plex/: image '{instance.Name}' is read-only (a directed read of one mirror image); open for writing refused");
         }
+        if (instance.IsReadOnly && (flags & (O_ACCMODE | O_TRUNC)) != O_RDONLY)
+        {
+            return Refuse(request, Errno.EROFS, $"{DirName(view)}/{instance.Name}: {instance.Description} is read-only; open for writing refused");
+        }
         instance.AddOpen();
         var replyFlags = view == DiskView.Buffered
             ? OpenReplyFlags.None
@@ -616,6 +620,10 @@ public sealed class VdmFileSystem : IFuseFileSystem
     {
         if (PacketCodec.TryDecodeIoctlNumber(ioctl.Cmd, out var command, out var packetSize))
         {
+            if (command == VdmAbi.CmdDkState)
+            {
+                return WaitingIoctl(request, node, ioctl, command, packetSize);
+            }
             ControlIoctl(request, node, ioctl, command, packetSize);
             return default;
         }
@@ -660,24 +668,60 @@ public sealed class VdmFileSystem : IFuseFileSystem
     /// </summary>
     private void ControlIoctl(FuseRequest request, NodeId node, IoctlRequest ioctl, uint command, int packetSize)
     {
-        DiskInstance? implied = null;
-        string file = node == NodeIds.Diagnostic ? _controlFiles.Diagnostic : _controlFiles.Request;
-        ControlFileSession? session = null;
+        if (!TryIoctlTarget(request, node, ioctl, out var implied, out var file, out var session))
+        {
+            return;
+        }
+        var outcome = _packets.ExecuteIoctl(command, packetSize, ioctl.InSize, ioctl.OutSize, ioctl.Input.Span, implied, file, Caller(request, DoorOf(node)));
+        ReplyIoctl(request, outcome, session);
+    }
+
+    /// <summary>
+    /// An ioctl that may wait (DKIOCSTATE waits while the caller's state is the current one): the reply comes when the
+    /// wait ends, or EINTR when the kernel interrupts the request (the caller got a signal). The session goes on serving.
+    /// </summary>
+    private ValueTask WaitingIoctl(FuseRequest request, NodeId node, IoctlRequest ioctl, uint command, int packetSize)
+    {
+        if (!TryIoctlTarget(request, node, ioctl, out var implied, out var file, out var session))
+        {
+            return default;
+        }
+        var pending = _packets.ExecuteIoctlAsync(command, packetSize, ioctl.InSize, ioctl.OutSize, ioctl.Input.ToArray(), implied, file,
+            Caller(request, DoorOf(node)), request.Interrupted);
+        if (pending.IsCompletedSuccessfully)
+        {
+            ReplyIoctl(request, pending.Result, session);
+            return default;
+        }
+        return AwaitIoctl(request, pending, session);
+    }
+
+    private static async ValueTask AwaitIoctl(FuseRequest request, ValueTask<PacketOutcome> pending, ControlFileSession? session) =>
+        ReplyIoctl(request, await pending.ConfigureAwait(false), session);
+
+    /// <summary>The instance an ioctl on <paramref name="node"/> implies (none on a control file) and the file as messages name it; false after replying an error.</summary>
+    private bool TryIoctlTarget(FuseRequest request, NodeId node, IoctlRequest ioctl, out DiskInstance? implied, out string file, out ControlFileSession? session)
+    {
+        implied = null;
+        session = null;
+        file = node == NodeIds.Diagnostic ? _controlFiles.Diagnostic : _controlFiles.Request;
         if (NodeIds.IsControlFile(node))
         {
             _controlSessions.TryGetValue(ioctl.Fh.Value, out session);
+            return true;
         }
-        else
+        implied = InstanceOf(node, out var view);
+        if (implied is null)
         {
-            implied = InstanceOf(node, out var view);
-            if (implied is null)
-            {
-                request.ReplyError(TryFixedAttr(node, out _) ? Errno.ENOTTY : GoneErrno(node));
-                return;
-            }
-            file = $"{DirName(view)}/{implied.Name}";
+            request.ReplyError(TryFixedAttr(node, out _) ? Errno.ENOTTY : GoneErrno(node));
+            return false;
         }
-        var outcome = _packets.ExecuteIoctl(command, packetSize, ioctl.InSize, ioctl.OutSize, ioctl.Input.Span, implied, file, Caller(request, DoorOf(node)));
+        file = $"{DirName(view)}/{implied.Name}";
+        return true;
+    }
+
+    private static void ReplyIoctl(FuseRequest request, PacketOutcome outcome, ControlFileSession? session)
+    {
         if (outcome.Errno == 0)
         {
             request.ReplyIoctl(0, outcome.Reply);

@@ -13,6 +13,7 @@ public sealed partial class FuseRequest
     private readonly fuse_in_header _header;
     private int _replied;
     private int _readBufferLength = -1;
+    private CancellationTokenSource? _interrupt;
 
     internal FuseRequest(FuseSession session, RequestBuffer buffer, in fuse_in_header header)
     {
@@ -31,11 +32,43 @@ public sealed partial class FuseRequest
 
     internal fuse_opcode OpcodeName => (fuse_opcode)_header.opcode;
 
+    /// <summary>
+    /// A token cancelled when the kernel interrupts this request (FUSE_INTERRUPT: the caller got a signal). Reading it
+    /// makes the request interruptible: the session keeps its unique until the reply, and an INTERRUPT for it cancels
+    /// the token; the handler should then answer EINTR. Requests whose handler never reads it ignore INTERRUPT.
+    /// </summary>
+    public CancellationToken Interrupted
+    {
+        get
+        {
+            if (Volatile.Read(ref _interrupt) is { } existing)
+            {
+                return existing.Token;
+            }
+            var created = new CancellationTokenSource();
+            var source = Interlocked.CompareExchange(ref _interrupt, created, null) ?? created;
+            if (source == created && !Replied)
+            {
+                _session.RegisterInterruptible(Unique, created);
+                if (Replied)
+                {
+                    // Answered meanwhile: Claim may have looked before the registration.
+                    _session.UnregisterInterruptible(Unique);
+                }
+            }
+            return source.Token;
+        }
+    }
+
     /// <summary>Claims the right to reply; false (and an error logged) if a reply was already sent.</summary>
     private bool Claim()
     {
         if (Interlocked.Exchange(ref _replied, 1) == 0)
         {
+            if (Volatile.Read(ref _interrupt) is not null)
+            {
+                _session.UnregisterInterruptible(Unique);
+            }
             return true;
         }
         Log.Error("Second reply to {0} unique={1} node={2} dropped", OpcodeName, _header.unique, _header.nodeid);

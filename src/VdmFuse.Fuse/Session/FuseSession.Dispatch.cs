@@ -46,8 +46,10 @@ public sealed partial class FuseSession
                 }
                 ReleaseBuffer(buffer);
                 return;
-            case InterruptOperation:
-                // Ignoring INTERRUPT is legal; the interrupted request still gets its normal reply.
+            case InterruptOperation interrupt:
+                // INTERRUPT gets no reply. A request whose handler made it interruptible is cancelled (its handler then
+                // answers EINTR); any other, unknown or already answered, goes on to its normal reply.
+                Interrupt(interrupt.Unique);
                 ReleaseBuffer(buffer);
                 return;
             case InitOperation init:

@@ -15,6 +15,7 @@ public sealed class FuseSessionStatistics
     private long _inlineReplies;
     private long _deferredReplies;
     private long _starvations;
+    private long _interrupts;
 
     /// <summary>Requests read from the device.</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -33,6 +34,9 @@ public sealed class FuseSessionStatistics
 
     /// <summary>Times the loop stopped reading because every request buffer was in use.</summary>
     public long BufferStarvations => Interlocked.Read(ref _starvations);
+
+    /// <summary>INTERRUPTs that cancelled an interruptible request (the others are ignored).</summary>
+    public long Interrupts => Interlocked.Read(ref _interrupts);
 
     /// <summary>The number of requests seen with the given opcode (FUSE_READ = 15 ...).</summary>
     public long RequestsOf(uint opcode) => opcode < _byOpcode.Length ? Interlocked.Read(ref _byOpcode[opcode]) : 0;
@@ -81,4 +85,6 @@ public sealed class FuseSessionStatistics
     internal void CountReply(bool inline) => Interlocked.Increment(ref inline ? ref _inlineReplies : ref _deferredReplies);
 
     internal void CountStarvation() => Interlocked.Increment(ref _starvations);
+
+    internal void CountInterrupt() => Interlocked.Increment(ref _interrupts);
 }

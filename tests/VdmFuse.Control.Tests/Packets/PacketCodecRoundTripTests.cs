@@ -89,6 +89,7 @@ public class PacketCodecRoundTripTests
         "ioctl-subdriver subdriver=remap name=7 command=list-remap-table",
         "ioctl-subdriver subdriver=remap name=7 command=force-remap block=4100",
         "ioctl-subdriver subdriver=remap name=7 command=recover-bad-block block=4100",
+        .. DkioPackets.CanonicalLines,
     ];
 
     public static TheoryData<string> CanonicalCommands => new(CanonicalLines);
@@ -195,7 +196,7 @@ public class PacketCodecRoundTripTests
             ("recover-bad-block name=7 block=4100", "ok"),
             ("ioctl-subdriver subdriver=remap name=7 command=force-remap block=4100", "ok"),
         };
-        foreach (var (line, text) in cases)
+        foreach (var (line, text) in cases.Concat(DkioPackets.ReplyCases))
         {
             var command = TextCodec.Parse(line)!;
             var number = PacketCodec.CommandNumber(command.Verb);

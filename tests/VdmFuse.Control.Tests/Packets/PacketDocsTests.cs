@@ -49,14 +49,16 @@ public class PacketDocsTests
     {
         var type = field.Type switch
         {
-            PacketFieldType.Name or PacketFieldType.Path => $"char[{field.Size}]",
+            PacketFieldType.Name or PacketFieldType.Path or PacketFieldType.Chars => $"char[{field.Size}]",
             PacketFieldType.Bytes => $"bytes[{field.Size}]",
             _ => field.Type.ToString().ToLowerInvariant(),
         };
         var direction = field.Direction switch
         {
             PacketDirection.In => "in",
+            PacketDirection.Out when field.IgnoresInput => "out (input ignored)",
             PacketDirection.Out => "out",
+            PacketDirection.Unused when field.IgnoresInput => "ignored",
             PacketDirection.InOut => "in-out",
             _ => "zero",
         };
@@ -69,7 +71,7 @@ public class PacketDocsTests
             PacketMapping.NegatedFlag => $"`{field.Key}=0` when 1",
             PacketMapping.None => "",
             _ when field.Key is null => "",
-            _ => $"`{field.Key}`" + (field.AlternateKey is { } alternate ? $" (or `{alternate}`)" : "") + Note(field.Mapping),
+            _ => $"`{field.Key}`" + (field.AlternateKey is { } alternate ? $" (or `{alternate}`)" : "") + Note(field),
         };
         var applies = when ?? string.Join(" and ", field.When.Select(condition => $"{condition.Field} = {condition.Value}"));
         text.Append("| `").Append(field.Name).Append("` | ").Append(offset < 0 ? $"+{field.Offset}" : offset.ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -77,8 +79,9 @@ public class PacketDocsTests
             .Append(" | ").Append(applies).Append(" |\n");
     }
 
-    private static string Note(PacketMapping mapping) => mapping switch
+    private static string Note(PacketField field) => field.Mapping switch
     {
+        PacketMapping.Text when field.Type == PacketFieldType.Chars => ", NUL-padded (may fill the field), empty = not given",
         PacketMapping.NumberIfNonZero => ", 0 = not given",
         PacketMapping.Flag => ", 1 or 0",
         PacketMapping.Boolean => ", 0 or 1",
@@ -89,6 +92,7 @@ public class PacketDocsTests
         PacketMapping.Text => ", NUL-terminated, empty = not given",
         PacketMapping.SignedNumber => ", signed",
         PacketMapping.DeviceList => ", comma list of device numbers, count in the field before",
+        PacketMapping.Hex => ", hexadecimal, two digits per byte",
         _ => "",
     };
 }

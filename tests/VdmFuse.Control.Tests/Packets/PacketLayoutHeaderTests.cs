@@ -63,6 +63,46 @@ public class PacketLayoutHeaderTests
         ["VDM_PHYS_DIRECT"] = VdmAbi.PhysDirect,
         ["VDM_PHYS_BLOCK_DEVICE"] = VdmAbi.PhysBlockDevice,
         ["VDM_IOC_TYPE"] = VdmAbi.IoctlType,
+        ["VDM_SUBDRIVER_SLICE"] = VdmAbi.SubdriverSlice,
+        ["VDM_DK_DEVLEN"] = (ulong)VdmAbi.DkDevLen,
+        ["VDM_DKC_MD"] = VdmAbi.DkcMd,
+        ["VDM_DK_FIXED_DISK"] = VdmAbi.DkFixedDisk,
+        ["VDM_DKIO_NONE"] = VdmAbi.DkioNone,
+        ["VDM_DKIO_EJECTED"] = VdmAbi.DkioEjected,
+        ["VDM_DKIO_INSERTED"] = VdmAbi.DkioInserted,
+        ["VDM_VTOC_SANE"] = VdmAbi.VtocSane,
+        ["VDM_V_VERSION"] = VdmAbi.VVersion,
+        ["VDM_V_NUMPAR"] = (ulong)VdmAbi.VNumPar,
+        ["VDM_LEN_DKL_VVOL"] = (ulong)VdmAbi.LenDklVvol,
+        ["VDM_LEN_DKL_ASCII"] = (ulong)VdmAbi.LenDklAscii,
+        ["VDM_V_UNASSIGNED"] = VdmAbi.VUnassigned,
+        ["VDM_V_BOOT"] = VdmAbi.VBoot,
+        ["VDM_V_ROOT"] = VdmAbi.VRoot,
+        ["VDM_V_SWAP"] = VdmAbi.VSwap,
+        ["VDM_V_USR"] = VdmAbi.VUsr,
+        ["VDM_V_BACKUP"] = VdmAbi.VBackup,
+        ["VDM_V_STAND"] = VdmAbi.VStand,
+        ["VDM_V_VAR"] = VdmAbi.VVar,
+        ["VDM_V_HOME"] = VdmAbi.VHome,
+        ["VDM_V_ALTSCTR"] = VdmAbi.VAltsctr,
+        ["VDM_V_RESERVED"] = VdmAbi.VReserved,
+        ["VDM_V_SYSTEM"] = VdmAbi.VSystem,
+        ["VDM_V_UNMNT"] = VdmAbi.VUnmnt,
+        ["VDM_V_RONLY"] = VdmAbi.VRonly,
+        ["VDM_DKV_ABR_CAP"] = VdmAbi.DkvAbrCap,
+        ["VDM_DKV_DMR_CAP"] = VdmAbi.DkvDmrCap,
+        ["VDM_DKV_SIDE_INIT"] = unchecked((ulong)(long)VdmAbi.DkvSideInit),
+        ["VDM_DKV_DMR_NEXT_SIDE"] = VdmAbi.DkvDmrNextSide,
+        ["VDM_DKV_DMR_DONE"] = VdmAbi.DkvDmrDone,
+        ["VDM_DKV_DMR_ERROR"] = VdmAbi.DkvDmrError,
+        ["VDM_DKV_DMR_SUCCESS"] = VdmAbi.DkvDmrSuccess,
+        ["VDM_DKV_DMR_SHORT"] = VdmAbi.DkvDmrShort,
+        ["VDM_DMR_MAX_DATA"] = (ulong)VdmAbi.DmrMaxData,
+        ["VDM_MBOOT_SIGNATURE"] = VdmAbi.MbootSignature,
+        ["VDM_BOOTSZ"] = (ulong)VdmAbi.BootSize,
+        ["VDM_FD_NUMPART"] = (ulong)VdmAbi.FdNumPart,
+        ["VDM_SUNIXOS"] = VdmAbi.SunIxOs,
+        ["VDM_SUNIXOS2"] = VdmAbi.SunIxOs2,
         ["VDM_PHYS_CMD_FLUSH"] = CommandTable.SubdriverCommands.Single(c => c is { Subdriver: "physical", Command: "flush" }).Number,
         ["VDM_PHYS_CMD_GET_INFO"] = CommandTable.SubdriverCommands.Single(c => c is { Subdriver: "physical", Command: "get-info" }).Number,
     };
@@ -84,6 +124,13 @@ public class PacketLayoutHeaderTests
         ["union vdm_subdriver_attributes"] = 1056,
         ["union vdm_child_role"] = 64,
         ["struct vdm_physical_info"] = 1024,
+        ["struct vdm_partition"] = 12,
+        ["struct vdm_vtoc"] = 456,
+        ["struct vdm_extpartition"] = 24,
+        ["struct vdm_extvtoc"] = 776,
+        ["struct vdm_dk_map"] = 8,
+        ["struct vdm_ipart"] = 16,
+        ["struct vdm_mboot"] = 512,
     };
 
     [Fact]
@@ -127,7 +174,15 @@ public class PacketLayoutHeaderTests
         foreach (var layout in PacketLayouts.Commands.Append(PacketLayouts.RequestHeader).Append(PacketLayouts.ReplyHeader))
         {
             var type = $"struct {layout.CStruct}";
-            Expect($"sizeof({type})", $"sizeof({type})", layout.Size);
+            if (expected.TryGetValue($"sizeof({type})", out var shared))
+            {
+                // Several commands share one struct (the geometry ioctls): one size for all.
+                Assert.True((ulong)layout.Size == shared, $"{layout.Verb}: {type} is {layout.Size} bytes here and {shared} for another command");
+            }
+            else
+            {
+                Expect($"sizeof({type})", $"sizeof({type})", layout.Size);
+            }
             foreach (var field in layout.Fields)
             {
                 string offset, size;

@@ -8,7 +8,8 @@ namespace VdmFuse.Fuse.Tests.Support;
 /// <summary>
 /// A small file system whose LOOKUP behaviour is chosen by the name looked up, to drive the session's
 /// error paths: "boom" throws, "enoent" throws ErrnoException(ENOENT), "silent" returns without replying,
-/// "later" replies when <see cref="Later"/> completes, "twice" replies twice; any other name is node 2.
+/// "later" replies when <see cref="Later"/> completes, "interruptible" too unless
+/// an INTERRUPT comes first (then EINTR), "twice" replies twice; any other name is node 2.
 /// </summary>
 internal sealed class ScriptedFileSystem : IFuseFileSystem
 {
@@ -60,6 +61,20 @@ internal sealed class ScriptedFileSystem : IFuseFileSystem
             case "later":
                 await Later.Task;
                 request.ReplyEntry(Entry(3));
+                return;
+            case "interruptible":
+                // Waits for Later like "later", but gives up with EINTR when the kernel interrupts the request.
+                var interrupted = request.Interrupted;
+                try
+                {
+                    await Later.Task.WaitAsync(interrupted);
+                }
+                catch (OperationCanceledException)
+                {
+                    request.ReplyError(Errno.EINTR);
+                    return;
+                }
+                request.ReplyEntry(Entry(4));
                 return;
             case "twice":
                 request.ReplyEntry(Entry(2));
