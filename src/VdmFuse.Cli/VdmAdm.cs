@@ -56,6 +56,12 @@ public sealed class VdmAdm
           vdmadm link p0 r0                     (bad-block remapping for partition p0)
           vdmadm remap list r0                  (remap force r0 BLOCK, remap recover r0 BLOCK)
           vdmadm remap status r0
+          vdmadm disk-info disk0                (what the disk ioctls of dkio(7) say)
+          vdmadm vtoc set disk0 --volume vol1 --slice 0:root:wm:2048:40960 --slice 2:backup:wu:0:204800
+          vdmadm vtoc show disk0                (as prtvtoc(1M); slices are instances disk0sN)
+          vdmadm geometry disk0 --set 1000:16:63
+          vdmadm volcap m0 --dmr on             (then: vdmadm dmr m0 --offset 0 --length 4096)
+          vdmadm mboot disk0 mbr.bin            (vdmadm addbad p0: re-read the bad-block tables)
           vdmadm --mount /mnt/other list        (or VDMFUSE_MOUNT=/mnt/other)
 
         Exit status: 0 on success; otherwise the errno of the failure (EINVAL = 22 for bad
@@ -122,6 +128,13 @@ public sealed class VdmAdm
         Root.Add(MirrorCommands.BuildThrottleSync(runner));
         Root.Add(MirrorCommands.BuildFracture(runner));
         Root.Add(RemapCommands.Build(runner));
+        Root.Add(DiskInfoCommand.Build(runner));
+        Root.Add(VtocCommands.Build(runner));
+        Root.Add(GeometryCommand.Build(runner));
+        Root.Add(VolumeCapabilitiesCommand.Build(runner));
+        Root.Add(MbootCommand.Build(runner));
+        Root.Add(DirectedReadCommand.Build(runner));
+        Root.Add(AddBadCommand.Build(runner));
         Root.Add(HelpCommand.Build(runner, Run));
         Root.SetAction(_ => Run(["--help"]));
     }

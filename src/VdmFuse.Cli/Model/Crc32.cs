@@ -1,0 +1,33 @@
+namespace VdmFuse.Cli.Model;
+
+/// <summary>CRC-32 (IEEE 802.3, the polynomial of zlib and cksum -a crc32b: reflected 0xEDB88320), to compare data by a short sum.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = BuildTable();
+
+    /// <summary>The CRC-32 of <paramref name="data"/> ("123456789" gives 0xCBF43926).</summary>
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+        return ~crc;
+    }
+
+    private static uint[] BuildTable()
+    {
+        var table = new uint[256];
+        for (var n = 0u; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+            table[n] = c;
+        }
+        return table;
+    }
+}
