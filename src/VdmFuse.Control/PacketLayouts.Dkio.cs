@@ -19,7 +19,16 @@ public static partial class PacketLayouts
 
     // Computed on use, like the mirror's packets: the Commands table is built before any static member of this file.
 
-    private static PacketLayout[] DkioCommands =>
+    /// <summary>
+    /// The dkio packets, whose output-only fields ignore what the caller left in them: a Solaris program passes an
+    /// uninitialised struct to DKIOCGGEOM or an uninitialised int to DKIOCREMOVABLE, and gets its answer.
+    /// </summary>
+    private static PacketLayout[] DkioCommands => [.. DkioLayouts.Select(layout => layout with
+    {
+        Fields = [.. layout.Fields.Select(member => member.Direction is Out or PacketDirection.Unused ? member with { IgnoresInput = true } : member)],
+    })];
+
+    private static PacketLayout[] DkioLayouts =>
     [
         new(VdmAbi.CmdDkInfo, ControlVerbs.DkInfo, "vdm_dk_cinfo_packet", 76, "name",
         [

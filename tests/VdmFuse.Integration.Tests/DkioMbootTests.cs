@@ -48,11 +48,19 @@ public sealed class DkioMbootTests : IDisposable
         Assert.Equal("vdmfuse dkio_example"u8.ToArray(), sector[..20]);
         AssertBytes.Equal(rest, ReadFileRange(_image, DkioRig.Block, 4096), "the sectors after sector 0");
 
-        // This kernel is built without CONFIG_MSDOS_PARTITION, so its own partition scan finds nothing; partx and blkid
-        // read the table through libblkid, as fdisk does, from the loop device.
+        // This kernel is built without CONFIG_MSDOS_PARTITION, so its own partition scan finds nothing; sfdisk, fdisk,
+        // partx and blkid read the table themselves (libfdisk, libblkid) from the loop device.
         string loop = CommandRunner.Run("losetup", "--find", "--show", "--read-only", _rig.Dsk("d")).EnsureSuccess().StandardOutput.Trim();
         try
         {
+            var sfdisk = CommandRunner.Run("sfdisk", "--dump", loop).EnsureSuccess();
+            Assert.Contains($"{loop}p1 : start=        2048, size=       20480, type=83", sfdisk.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"{loop}p2 : start=       22528, size=       40960, type=83", sfdisk.StandardOutput, StringComparison.Ordinal);
+            var fdisk = CommandRunner.Run("fdisk", "-l", loop).EnsureSuccess();
+            Assert.Contains("Disklabel type: dos", fdisk.StandardOutput, StringComparison.Ordinal);
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(fdisk.StandardOutput, $@"(?m)^{loop}p1\s+\*\s+2048\s+22527\s+20480\s") &&
+                System.Text.RegularExpressions.Regex.IsMatch(fdisk.StandardOutput, $@"(?m)^{loop}p2\s+22528\s+63487\s+40960\s"),
+                $"fdisk -l {loop} printed:\n{fdisk.StandardOutput}");
             var partx = CommandRunner.Run("partx", "--raw", "--noheadings", "--output", "NR,START,SECTORS,TYPE", loop).EnsureSuccess();
             Assert.Equal(["1 2048 20480 0x83", "2 22528 40960 0x83"], partx.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             var blkid = CommandRunner.Run("blkid", "--probe", "--output", "export", loop).EnsureSuccess();

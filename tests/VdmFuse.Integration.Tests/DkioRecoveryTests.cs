@@ -44,15 +44,26 @@ public sealed class DkioRecoveryTests
     {
         using var rig = new RemapRig();
         rig.CreateRemap();
+        // The tables as formatted, empty: put back behind the daemon's back below.
+        byte[] emptyPrimary = File.ReadAllBytes(rig.Workspace.Rdsk("pt"));
+        byte[] emptySecondary = File.ReadAllBytes(rig.Workspace.Rdsk("st"));
         RemapControlTests.CreateOneEntryOfEachState(rig);
         var before = rig.List();
+        Assert.NotEmpty(before);
         string program = DkioRig.Compile(rig.Workspace);
 
         rig.Send("dk-addbad name=p0");
+        Assert.Equal(before, rig.List());
+
+        // Both tables on disk say "no entries" again (as if another tool had rewritten them); DKIOCADDBAD through the
+        // ioctl on rdsk/p0 makes the remap instance read them.
+        File.WriteAllBytes(rig.Workspace.Rdsk("pt"), emptyPrimary);
+        File.WriteAllBytes(rig.Workspace.Rdsk("st"), emptySecondary);
+        Assert.Equal(before, rig.List());
         var output = DkioRig.Run(program, rig.DaemonLog, "query", rig.Workspace.Rdsk("p0"));
 
         output.AssertOk("addbad", "");
-        Assert.Equal(before, rig.List());
+        Assert.Empty(rig.List());
     }
 
     private static (string Info, string Set) Capabilities(DkioRig rig)
