@@ -8,6 +8,9 @@ namespace VdmFuse.Engine.Dkio;
 /// </summary>
 internal static class RemovableMedia
 {
+    /// <summary>Where sysfs is mounted; a test points it at a tree of its own.</summary>
+    internal static string SysfsRoot { get; set; } = "/sys";
+
     public static bool IsRemovable(DiskInstance instance) => Physicals(instance).Any(p => Sysfs(p) is { } dir && ReadFlag(dir, "removable"));
 
     public static bool IsHotpluggable(DiskInstance instance) => Physicals(instance).Any(p =>
@@ -39,7 +42,7 @@ internal static class RemovableMedia
         }
         var major = (identity.DeviceId >> 8 & 0xfff).ToString(CultureInfo.InvariantCulture);
         var minor = ((identity.DeviceId & 0xff) | (identity.DeviceId >> 12 & 0xfff00)).ToString(CultureInfo.InvariantCulture);
-        var link = $"/sys/dev/block/{major}:{minor}";
+        var link = Path.Combine(SysfsRoot, "dev", "block", $"{major}:{minor}");
         if (!Directory.Exists(link))
         {
             return null;
