@@ -67,9 +67,9 @@ public sealed class BadInputTests : IClassFixture<ControlPlaneFixture>
     public void Packet_UnknownCommandNumber_FailsWithEinvalNamingIt()
     {
         byte[] request = Request("delete-instance name=4000000");
-        BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(8), 77);
+        BinaryPrimitives.WriteUInt32LittleEndian(request.AsSpan(8), 250);
 
-        AssertRefused(request, "77");
+        AssertRefused(request, "250");
     }
 
     [Fact]
@@ -149,8 +149,8 @@ public sealed class BadInputTests : IClassFixture<ControlPlaneFixture>
     [Fact]
     public void Ioctl_UnknownCommandNumber_FailsWithEinval()
     {
-        // _IOWR('v', 77, 8 bytes); get-attributes with the wrong size; delete-instance with no direction and no size.
-        uint[] numbers = [0xc0000000u | (8u << 16) | ((uint)'v' << 8) | 77u, 0xc0000000u | (16u << 16) | ((uint)'v' << 8) | 6u, ((uint)'v' << 8) | 2u];
+        // _IOWR('v', 250, 8 bytes); get-attributes with the wrong size; delete-instance with no direction and no size.
+        uint[] numbers = [0xc0000000u | (8u << 16) | ((uint)'v' << 8) | 250u, 0xc0000000u | (16u << 16) | ((uint)'v' << 8) | 6u, ((uint)'v' << 8) | 2u];
         var answers = numbers.Select(number => (number, IoctlCall.Invoke(ControlPath, number, new byte[16]).Errno)).ToList();
 
         Assert.True(answers.All(a => a.Errno == LinuxErrno.EINVAL),
