@@ -144,6 +144,11 @@ public sealed partial class DiskLabels
         }
         if (instance.Subdriver == "mirror")
         {
+            // The mirror's images carry its label too; slices of an image would write around the mirror.
+            foreach (var image in instance.Children)
+            {
+                DropSlices(image, $"it is an image of mirror '{instance.Name}'");
+            }
             // A mirror's read path may wait for its images; never hold up the caller of create for it.
             _ = Task.Run(() => Scan(instance));
             return;
@@ -193,6 +198,27 @@ public sealed partial class DiskLabels
         finally
         {
             AlignedBufferPool.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Removes the slices of <paramref name="instance"/> (an open one stays, with a warning).</summary>
+    private void DropSlices(DiskInstance instance, string why)
+    {
+        foreach (var slice in SlicesOf(instance))
+        {
+            try
+            {
+                _registry.Delete(slice.Name);
+                lock (_lock)
+                {
+                    StateOf(instance).Slices.Remove(slice.Index);
+                }
+                Log.Info("slice '{0}' removed: {1}", slice.Name, why);
+            }
+            catch (ErrnoException e)
+            {
+                Log.Warn("slice '{0}' stays although {1}: {2}", slice.Name, why, e.Message);
+            }
         }
     }
 

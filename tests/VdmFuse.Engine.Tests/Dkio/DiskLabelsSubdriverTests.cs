@@ -71,4 +71,30 @@ public sealed class DiskLabelsSubdriverTests : IDisposable
         Assert.Equal(1, _labels.RereadBadBlocks(p0));
         Assert.Equal(1, _labels.RereadBadBlocks(disk));
     }
+
+    [Fact]
+    public async Task MirrorWithAVtoc_RegisteredAgain_ItsSlicesComeBackFromTheLabelInTheBackground()
+    {
+        var a = (MemoryDisk)_registry.Register(new MemoryDisk("a", 8 << 20));
+        var mirror = _registry.Register(new MirrorDisk("m", [a], new MirrorSettings(false, -1, -1, 0)));
+        _labels.SetVtoc(mirror, Vtoc.Default(mirror.Size / 512, "mvol"), extended: true);
+        Assert.True(_registry.TryGet("ms2", out _));
+
+        using var registry = new InstanceRegistry();
+        using var labels = new DiskLabels(registry);
+        var copy = new MemoryDisk("a", 8 << 20);
+        await copy.WriteAsync(0, a.Content);
+        registry.Register(copy);
+        var reopened = registry.Register(new MirrorDisk("m", [copy], new MirrorSettings(false, -1, -1, 0)));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!registry.TryGet("ms2", out _) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.True(registry.TryGet("ms2", out var slice), "the mirror's slice 2 did not come back");
+        Assert.Equal(mirror.Size, slice!.Size);
+        Assert.Equal("mvol", labels.GetVtoc(reopened, extended: true).Volume);
+        Assert.False(registry.TryGet("as2", out _), "the image kept slices that write around the mirror");
+    }
 }
