@@ -147,23 +147,17 @@ internal sealed class InstanceRegion : IRecordRegion
         return (start, (int)(end - start));
     }
 
-    /// <summary>Runs one instance operation synchronously, with the thread's asynchronous I/O context set aside.</summary>
+    /// <summary>Runs one instance operation synchronously (<see cref="SynchronousIo"/>); an error names the copy.</summary>
     private void Wait(string what, Func<ValueTask> operation)
     {
-        var context = AioContext.Current;
-        AioContext.Current = null;
         try
         {
-            operation().AsTask().GetAwaiter().GetResult();
+            SynchronousIo.Run(operation);
         }
         catch (Exception e) when (e is ErrnoException or ObjectDisposedException)
         {
             throw new ErrnoException(e is ErrnoException errno ? errno.Errno : Errno.EIO,
                 $"{what} configuration copy {_location} on {_instance.Description} failed: {e.Message}");
-        }
-        finally
-        {
-            AioContext.Current = context;
         }
     }
 }
