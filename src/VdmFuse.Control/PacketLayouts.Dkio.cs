@@ -32,7 +32,7 @@ public static partial class PacketLayouts
     [
         new(VdmAbi.CmdDkInfo, ControlVerbs.DkInfo, "vdm_dk_cinfo_packet", 76, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("cname", 8, PacketFieldType.Path, Out, Text, "cname", size: VdmAbi.DkDevLen),
             Row("ctype", 24, U16, Out, Number, "ctype"),
             Row("flags", 26, U16, Out, Number, "flags"),
@@ -60,7 +60,7 @@ public static partial class PacketLayouts
         new(VdmAbi.CmdDkSetApart, ControlVerbs.DkSetApart, AllMapStruct, 8 + 8 * VdmAbi.VNumPar, "name", AllMapRows(In)),
         new(VdmAbi.CmdDkMediaInfo, ControlVerbs.DkMediaInfo, "vdm_dk_minfo_packet", 24, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("media-type", 8, U32, Out, Number, "media-type"),
             Row("lbsize", 12, U32, Out, Number, "lbsize"),
             Row("capacity", 16, U64, Out, Number, "capacity"),
@@ -69,46 +69,46 @@ public static partial class PacketLayouts
         new(VdmAbi.CmdDkHotpluggable, ControlVerbs.DkHotpluggable, IntStruct, 16, "name", IntRows()),
         new(VdmAbi.CmdDkState, ControlVerbs.DkState, "vdm_dk_state_packet", 16, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("state", 8, U32, InOut, Number, "state"),
             Row("pad", 12, U32, Unused),
         ]),
-        new(VdmAbi.CmdDkEject, ControlVerbs.DkEject, SimpleStruct, 8, "name", DkHeader()),
-        new(VdmAbi.CmdDkLock, ControlVerbs.DkLock, SimpleStruct, 8, "name", DkHeader()),
-        new(VdmAbi.CmdDkUnlock, ControlVerbs.DkUnlock, SimpleStruct, 8, "name", DkHeader()),
+        new(VdmAbi.CmdDkEject, ControlVerbs.DkEject, SimpleStruct, 8, "name", InstanceHeader()),
+        new(VdmAbi.CmdDkLock, ControlVerbs.DkLock, SimpleStruct, 8, "name", InstanceHeader()),
+        new(VdmAbi.CmdDkUnlock, ControlVerbs.DkUnlock, SimpleStruct, 8, "name", InstanceHeader()),
         new(VdmAbi.CmdDkPartinfo, ControlVerbs.DkPartinfo, "vdm_dk_partinfo_packet", 16, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("start", 8, I32, Out, SignedNumber, "start"),
             Row("length", 12, I32, Out, SignedNumber, "length"),
         ]),
         new(VdmAbi.CmdDkExtpartinfo, ControlVerbs.DkExtpartinfo, "vdm_dk_extpartinfo_packet", 24, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("start", 8, U64, Out, Number, "start"),
             Row("length", 16, U64, Out, Number, "length"),
         ]),
         new(VdmAbi.CmdDkSmboot, ControlVerbs.DkSmboot, "vdm_dk_mboot_packet", 8 + 512, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("mboot", 8, Bytes, In, Hex, "mboot", size: 512),
         ]),
         new(VdmAbi.CmdDkGetVolcap, ControlVerbs.DkGetVolcap, VolCapStruct, 16, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("info", 8, U32, Out, Number, "info"),
             Row("set", 12, U32, Out, Number, "set"),
         ]),
         new(VdmAbi.CmdDkSetVolcap, ControlVerbs.DkSetVolcap, VolCapStruct, 16, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             // "vc_info flags are ignored": a caller passes back what dk-get-volcap returned.
             Row("info", 8, U32, Unused) with { IgnoresInput = true },
             Row("set", 12, U32, In, Number, "set"),
         ]),
         new(VdmAbi.CmdDkDmr, ControlVerbs.DkDmr, "vdm_dk_dmr_packet", 96 + VdmAbi.DmrMaxData, "name",
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Row("flags", 8, U32, InOut, Number, "flags"),
             Row("side", 12, I32, InOut, SignedNumber, "side"),
             Row("offset", 16, U64, In, Number, "offset"),
@@ -118,23 +118,15 @@ public static partial class PacketLayouts
             Row("side-name", 32, Name, Out, Text, "side-name") with { IgnoresInput = true },
             Row("data", 96, Bytes, Out, Hex, "data", size: VdmAbi.DmrMaxData) with { IgnoresInput = true, CountField = "bytesread" },
         ]),
-        new(VdmAbi.CmdDkAddbad, ControlVerbs.DkAddbad, SimpleStruct, 8, "name", DkHeader()),
+        new(VdmAbi.CmdDkAddbad, ControlVerbs.DkAddbad, SimpleStruct, 8, "name", InstanceHeader()),
     ];
-
-    /// <summary>The version and the instance's device number that start every disk ioctl packet.</summary>
-    private static PacketField[] DkHeader() =>
-    [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
-    ];
-
     /// <summary><c>struct vdm_dk_geom_packet</c>: <c>struct dk_geom</c>'s members after the header; the obsolete ones unused.</summary>
     private static PacketField[] GeometryRows(PacketDirection direction)
     {
         PacketField Geom(string name, int offset) => Row(name, offset, U16, direction, Number, name);
         return
         [
-            .. DkHeader(),
+            .. InstanceHeader(),
             Geom("ncyl", 8), Geom("acyl", 10), Geom("bcyl", 12), Geom("nhead", 14),
             Row("obs1", 16, U16, Unused),
             Geom("nsect", 18), Geom("intrlv", 20),
@@ -148,7 +140,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_dk_vtoc_packet</c>: the header and <c>struct vdm_vtoc</c> (32-bit fields, 456 bytes).</summary>
     private static PacketField[] VtocRows(PacketDirection direction)
     {
-        var rows = new List<PacketField>(DkHeader())
+        var rows = new List<PacketField>(InstanceHeader())
         {
             Row("vtoc.bootinfo", 8, Bytes, Unused, size: 12),
             Row("vtoc.sanity", 20, U32, direction, Number, "sanity"),
@@ -174,7 +166,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_dk_extvtoc_packet</c>: the header and <c>struct vdm_extvtoc</c> (64-bit fields, 776 bytes).</summary>
     private static PacketField[] ExtVtocRows(PacketDirection direction)
     {
-        var rows = new List<PacketField>(DkHeader())
+        var rows = new List<PacketField>(InstanceHeader())
         {
             Row("vtoc.bootinfo", 8, Bytes, Unused, size: 24),
             Row("vtoc.sanity", 32, U64, direction, Number, "sanity"),
@@ -202,7 +194,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_dk_allmap_packet</c>: the header and 16 <c>struct vdm_dk_map</c> (start cylinder, blocks).</summary>
     private static PacketField[] AllMapRows(PacketDirection direction) =>
     [
-        .. DkHeader(),
+        .. InstanceHeader(),
         .. Enumerable.Range(0, VdmAbi.VNumPar).SelectMany(i => new[]
         {
             Row($"map[{i}].cylno", 8 + 8 * i, I32, direction, SignedNumber, CommandTable.MapField(i, "cylno")),
@@ -213,7 +205,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_dk_int_packet</c>: one int, as DKIOCREMOVABLE and DKIOCHOTPLUGGABLE return.</summary>
     private static PacketField[] IntRows() =>
     [
-        .. DkHeader(),
+        .. InstanceHeader(),
         Row("value", 8, I32, Out, SignedNumber, "value"),
         Row("pad", 12, U32, Unused),
     ];

@@ -99,8 +99,7 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdDeleteInstance, ControlVerbs.DeleteInstance, "vdm_delete_instance_packet", 8, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
         ]),
         new(VdmAbi.CmdLinkChildInstance, ControlVerbs.LinkChildInstance, "vdm_link_child_instance_packet", 88, "parent",
         [
@@ -150,8 +149,7 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdGetAttributes, ControlVerbs.GetAttributes, "vdm_get_attributes_packet", 1072, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("subdriver-id", 8, U32, Out, Subdriver, "subdriver"),
             Reserved("reserved", 12),
             Row("attributes.physical.version", 16, U32, Unused) with { When = Physical },
@@ -202,8 +200,7 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdUpdateAttributes, ControlVerbs.UpdateAttributes, "vdm_update_attributes_packet", 1072, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("subdriver-id", 8, U32, In, Subdriver, "subdriver"),
             Reserved("reserved", 12),
             Version("attributes.physical.version", 16) with { When = Physical },
@@ -266,8 +263,7 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdDskGet, ControlVerbs.DskGet, "vdm_dsk_get_packet", 32, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("total-blocks", 8, U64, Out, Number, "total-blocks"),
             Row("sector-size", 16, U32, Out, Number, "sector-size"),
             Row("sectors-per-track", 20, U32, Out, Number, "sectors-per-track"),
@@ -276,8 +272,7 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdDskUsage, ControlVerbs.DskUsage, "vdm_dsk_usage_packet", 72, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("reads", 8, U64, Out, Number, "reads"),
             Row("writes", 16, U64, Out, Number, "writes"),
             Row("blocks-read", 24, U64, Out, Number, "blocks-read"),
@@ -289,8 +284,7 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdDskGetAddress, ControlVerbs.DskGetAddress, "vdm_dsk_get_address_packet", 152, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("block", 8, U64, In, Number, "block"),
             Row("depth", 16, U32, Out, Number, "depth"),
             Reserved("reserved", 20),
@@ -314,8 +308,7 @@ public static partial class PacketLayouts
         ModePacket(VdmAbi.CmdEnable, ControlVerbs.Enable, "vdm_enable_packet"),
         new(VdmAbi.CmdFaultAdd, ControlVerbs.FaultAdd, "vdm_fault_add_packet", 48, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("op", 8, U32, In, Choice, "op") with { Choices = FaultOps },
             Row("error", 12, U32, In, PacketMapping.Errno, "errno"),
             Row("start", 16, U64, In, NumberIfNonZero, "start"),
@@ -327,15 +320,13 @@ public static partial class PacketLayouts
         ]),
         new(VdmAbi.CmdFaultClear, ControlVerbs.FaultClear, "vdm_fault_clear_packet", 16, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("id", 8, U32, In, NumberIfNonZero, "id"),
             Row("cleared", 12, U32, Out, Number, "cleared"),
         ]),
         new(VdmAbi.CmdFaultList, ControlVerbs.FaultList, "vdm_fault_list_packet", 16 + FaultRuleRecords.ElementSize * FaultRuleRecords.MaxCount, "name",
         [
-            Version("version", 0),
-            Row("device-number", 4, U32, In, Device, "name"),
+            .. InstanceHeader(),
             Row("count", 8, U32, Out, Number, "count"),
             Reserved("reserved", 12),
             Row("rules", 16, Bytes, Out, PacketMapping.Records, size: FaultRuleRecords.ElementSize * FaultRuleRecords.MaxCount) with { Records = FaultRuleRecords },
@@ -422,6 +413,16 @@ public static partial class PacketLayouts
         .. DkioCommands,
     ];
 
+    /// <summary>
+    /// The version and the instance's device number that start the packets of the subdriver and disk commands; 0 on an
+    /// instance's own file means that instance.
+    /// </summary>
+    private static PacketField[] InstanceHeader() =>
+    [
+        Version("version", 0),
+        Row("device-number", 4, U32, In, Device, "name"),
+    ];
+
     private const string MirrorSyncImagesStruct = "vdm_mirror_sync_images_packet";
     private const string MirrorTerminateSyncStruct = "vdm_mirror_terminate_sync_packet";
     private const string MirrorThrottleSyncStruct = "vdm_mirror_throttle_sync_packet";
@@ -434,8 +435,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_mirror_sync_images_packet</c>: one source, one or two destinations.</summary>
     private static PacketField[] MirrorSyncImagesRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("milliseconds-between-sync-io", 8, U32, In, NumberIfNonZero, "milliseconds-between-sync-io"),
         Row("source-image", 12, U32, In, Device, "source"),
         Row("number-of-destinations", 16, U32, In, ListCount),
@@ -447,8 +447,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_mirror_terminate_sync_packet</c>.</summary>
     private static PacketField[] MirrorTerminateSyncRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("dest-image", 8, U32, In, Device, "destination"),
         Reserved("reserved", 12),
     ];
@@ -456,8 +455,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_mirror_throttle_sync_packet</c>.</summary>
     private static PacketField[] MirrorThrottleSyncRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("milliseconds-between-sync-io", 8, U32, In, Number, "milliseconds-between-sync-io"),
         Row("dest-image", 12, U32, In, Device, "destination"),
     ];
@@ -465,8 +463,7 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_mirror_fracture_image_packet</c>.</summary>
     private static PacketField[] MirrorFractureImageRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("change-granularity", 8, U32, In, NumberIfNonZero, "change-granularity"),
         Row("image-device-number", 12, U32, In, Device, "image"),
     ];
@@ -484,8 +481,7 @@ public static partial class PacketLayouts
     /// </summary>
     private static PacketField[] RemapListRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("key", 8, U32, InOut, NumberIfNonZero, "key"),
         Row("status", 12, U32, Out, Choice, "status") with { Choices = RemapEntryStates },
         Row("bad-block", 16, I64, Out, SignedNumber, "bad-block"),
@@ -495,16 +491,14 @@ public static partial class PacketLayouts
     /// <summary><c>struct vdm_force_remap_packet</c>: a 512-byte block of the disk.</summary>
     private static PacketField[] RemapForceRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("block-number", 8, U64, In, Number, "block"),
     ];
 
     /// <summary><c>struct vdm_recover_block_packet</c>: a 512-byte block of the disk.</summary>
     private static PacketField[] RemapRecoverRows =>
     [
-        Version("version", 0),
-        Row("device-number", 4, U32, In, Device, "name"),
+        .. InstanceHeader(),
         Row("block-number", 8, U64, In, Number, "block"),
     ];
 
